@@ -1,0 +1,3 @@
+module github.com/iamkit/iamkit
+
+go 1.26
