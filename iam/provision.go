@@ -177,16 +177,27 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 	}
 	out.Policy = pol
 
-	attached, err := hasAttached(ctx, p, target, policyName)
-	if err != nil {
-		return nil, r.fail(ctx, "list policies of "+target.String(), err)
-	}
-	if !attached {
+	attach := func() error {
+		attached, err := hasAttached(ctx, p, target, policyName)
+		if err != nil {
+			return r.fail(ctx, "list policies of "+target.String(), err)
+		}
+		if attached {
+			return nil
+		}
 		step := "attach policy/" + policyName + " to " + target.String()
 		if err := p.AttachPolicy(ctx, policyName, target); err != nil {
-			return nil, r.fail(ctx, step, err)
+			return r.fail(ctx, step, err)
 		}
 		r.did(step, func(c context.Context) error { return p.DetachPolicy(c, policyName, target) })
+		return nil
+	}
+	// With a group, the policy is attached before the user exists, as the
+	// guides do; without one, it can only be attached once the user exists.
+	if useGroup {
+		if err := attach(); err != nil {
+			return nil, err
+		}
 	}
 
 	u, err := ensure(ctx, func() (*User, error) { return p.GetUser(ctx, sa.User) },
@@ -199,7 +210,11 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 	}
 	out.User = u.v
 
-	if useGroup {
+	if !useGroup {
+		if err := attach(); err != nil {
+			return nil, err
+		}
+	} else {
 		member, err := contains(p.ListGroupsForUser(ctx, sa.User), func(g *Group) bool { return g.Name == sa.Group })
 		if err != nil {
 			return nil, r.fail(ctx, "list groups of user/"+sa.User, err)

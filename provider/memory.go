@@ -35,6 +35,11 @@ func openMemory(_ context.Context, u *url.URL) (iam.Provider, error) {
 			opts = append(opts, memory.WithKeyVisibilityDelay(d))
 			continue
 		}
+		switch k {
+		case "page_size", "max_keys", "policy_versions", "max_policy_size":
+		default:
+			return nil, bad(fmt.Sprintf("unknown setting %q; known: page_size, max_keys, policy_versions, max_policy_size, key_delay", k))
+		}
 		n, err := strconv.Atoi(v)
 		if err != nil || n <= 0 {
 			return nil, bad(fmt.Sprintf("%s=%q is not a positive integer", k, v))
@@ -48,8 +53,6 @@ func openMemory(_ context.Context, u *url.URL) (iam.Provider, error) {
 			lim.PolicyVersions = n
 		case "max_policy_size":
 			lim.MaxPolicySize = n
-		default:
-			return nil, bad(fmt.Sprintf("unknown setting %q; known: page_size, max_keys, policy_versions, max_policy_size, key_delay", k))
 		}
 	}
 	return memory.New(append(opts, memory.WithLimits(lim))...), nil
