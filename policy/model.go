@@ -73,8 +73,9 @@ type Document struct {
 
 // Statement is one rule of a Document.
 //
-// Exactly one of Actions and NotActions is set, and at most one of
-// Resources and NotResources (neither means every resource).
+// Exactly one of Actions and NotActions is set, and exactly one of
+// Resources and NotResources (as in AWS; Resources {"*"} means every
+// resource).
 type Statement struct {
 	Sid          string
 	Effect       Effect
