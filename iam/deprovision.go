@@ -6,8 +6,9 @@ import (
 )
 
 // Deprovision removes user with everything that hangs on it: its access
-// keys, its group memberships and the policies attached to it directly,
-// then the user. A policy named after the user (the name Provision gives a
+// keys, its group memberships, the policies attached to it directly, its
+// inline policies and whatever else the cloud hangs on a user (see
+// UserDependents), then the user. A policy named after the user (the name Provision gives a
 // policy it attaches to a user) is deleted too once detached, unless it is
 // still attached elsewhere. Groups and the policies attached to them are
 // left in place: other accounts may share them.
@@ -50,6 +51,22 @@ func Deprovision(ctx context.Context, p Provider, user string) error {
 			continue
 		}
 		if err := p.DeletePolicy(ctx, pol.Name); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrNotFound) {
+			return err
+		}
+	}
+	if ip, ok := p.(InlinePolicies); ok && p.Capabilities().InlinePolicies {
+		inline, err := Collect(ip.ListInlinePolicies(ctx, UserPrincipal(user)))
+		if err != nil {
+			return err
+		}
+		for _, pol := range inline {
+			if err := ip.DeleteInlinePolicy(ctx, UserPrincipal(user), pol.Name); err != nil && !errors.Is(err, ErrNotFound) {
+				return err
+			}
+		}
+	}
+	if ud, ok := p.(UserDependents); ok {
+		if err := ud.DeleteUserDependents(ctx, user); err != nil {
 			return err
 		}
 	}

@@ -324,15 +324,18 @@ func ensurePolicy(ctx context.Context, r *run, p Provider, name string, sa Servi
 }
 
 // samePolicy reports whether the stored policy already says what doc says:
-// by its portable document where the provider reads one back, else by the
-// native form.
+// by the native form where both are known (what the cloud enforces), else
+// by the portable document.
 func samePolicy(pol *Policy, doc policy.Document, tr *policy.Translation) bool {
-	if len(pol.Document.Statements) > 0 {
-		a, err1 := json.Marshal(pol.Document)
-		b, err2 := json.Marshal(doc)
-		return err1 == nil && err2 == nil && bytes.Equal(a, b)
+	if len(pol.Native) > 0 && len(tr.Native) > 0 {
+		return bytes.Equal(compact(pol.Native), compact(tr.Native))
 	}
-	return len(pol.Native) > 0 && bytes.Equal(compact(pol.Native), compact(tr.Native))
+	if len(pol.Document.Statements) == 0 {
+		return false
+	}
+	a, err1 := json.Marshal(pol.Document)
+	b, err2 := json.Marshal(doc)
+	return err1 == nil && err2 == nil && bytes.Equal(a, b)
 }
 
 func compact(b []byte) []byte {
