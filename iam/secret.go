@@ -14,21 +14,34 @@ const redacted = "[REDACTED]"
 // The zero Secret is empty; an empty secret prints as "" so that a reader
 // can tell "no secret returned" from "a secret, hidden".
 type Secret struct {
-	v string
+	// p points at the value, so that even fmt's fallback dump of a struct
+	// holding a Secret (taken on a bad verb, without calling Format)
+	// shows an address, never the text.
+	p *string
 }
 
 // NewSecret wraps s.
-func NewSecret(s string) Secret { return Secret{v: s} }
+func NewSecret(s string) Secret {
+	if s == "" {
+		return Secret{}
+	}
+	return Secret{p: &s}
+}
 
 // Reveal returns the secret in clear. Call it only to hand the secret to
 // the program that needs it.
-func (s Secret) Reveal() string { return s.v }
+func (s Secret) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
 
 // IsZero reports whether s holds nothing.
-func (s Secret) IsZero() bool { return s.v == "" }
+func (s Secret) IsZero() bool { return s.p == nil }
 
 func (s Secret) shown() string {
-	if s.v == "" {
+	if s.p == nil {
 		return ""
 	}
 	return redacted

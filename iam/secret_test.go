@@ -18,7 +18,10 @@ func TestSecretNeverPrints(t *testing.T) {
 	key := &iam.AccessKey{ID: "AKIA1", Secret: s, User: "u"}
 	var outs []string
 	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q", "%x", "%X", "%10s", "%-5v", "%T %v", "%d"} {
-		outs = append(outs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, key), fmt.Sprintf(verb, *key))
+		outs = append(outs, fmt.Sprintf(verb, s), fmt.Sprintf(verb, key), fmt.Sprintf(verb, *key),
+			// Nested pointers under a verb fmt cannot apply take its error
+			// path, which dumps fields without calling Format.
+			fmt.Sprintf(verb, &iam.Provisioned{Key: key}), fmt.Sprintf(verb, []*iam.AccessKey{key}), fmt.Sprintf(verb, map[string]*iam.AccessKey{"k": key}))
 	}
 	outs = append(outs, fmt.Sprint(s), fmt.Sprintln(key), s.String(), s.GoString())
 	for _, v := range []any{s, key, map[string]any{"k": key}} {

@@ -103,14 +103,16 @@ func copyDoc(d policy.Document) policy.Document {
 func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.Policy, error) {
 	const op = "CreatePolicy"
 	res := policyRes(in.Name)
-	if err := p.begin(ctx, op, res, checkName(op, p.rules.Policy, "policy", in.Name)); err != nil {
-		return nil, err
+	invalid := checkName(op, p.rules.Policy, "policy", in.Name)
+	if invalid == nil && utf8.RuneCountInString(in.Description) > maxDescription {
+		invalid = fail(op, res, iam.ErrInvalid, "description is longer than %d characters", maxDescription)
 	}
-	if utf8.RuneCountInString(in.Description) > maxDescription {
-		return nil, fail(op, res, iam.ErrInvalid, "description is longer than %d characters", maxDescription)
+	var native []byte
+	var doc policy.Document
+	if invalid == nil {
+		native, doc, invalid = p.translate(op, res, in.Document, in.Translate)
 	}
-	native, doc, err := p.translate(op, res, in.Document, in.Translate)
-	if err != nil {
+	if err := p.begin(ctx, op, res, invalid); err != nil {
 		return nil, err
 	}
 	p.mu.Lock()
@@ -161,11 +163,12 @@ func (p *Provider) ListPolicies(ctx context.Context) iter.Seq2[*iam.Policy, erro
 func (p *Provider) UpdatePolicy(ctx context.Context, name string, doc policy.Document, opts policy.TranslateOptions) (*iam.Policy, error) {
 	const op = "UpdatePolicy"
 	res := policyRes(name)
-	if err := p.begin(ctx, op, res, checkName(op, p.rules.Policy, "policy", name)); err != nil {
-		return nil, err
+	invalid := checkName(op, p.rules.Policy, "policy", name)
+	var native []byte
+	if invalid == nil {
+		native, doc, invalid = p.translate(op, res, doc, opts)
 	}
-	native, doc, err := p.translate(op, res, doc, opts)
-	if err != nil {
+	if err := p.begin(ctx, op, res, invalid); err != nil {
 		return nil, err
 	}
 	p.mu.Lock()

@@ -1,0 +1,163 @@
+package providertest
+
+import (
+	"fmt"
+
+	"github.com/iamkit/iamkit/iam"
+)
+
+var workflowTests = []test{
+	{"Provision", testProvision},
+	{"ProvisionAgain", testProvisionAgain},
+	{"ProvisionWithoutGroup", testProvisionDirect},
+	{"Deprovision", testDeprovision},
+	{"DeprovisionMissing", testDeprovisionMissing},
+}
+
+// viaGroup reports whether Provision grants a service account its policy
+// through a group on this provider.
+func (e *env) viaGroup() bool { return e.caps.Groups && e.caps.GroupsForServiceAccounts }
+
+// serviceAccount returns a fresh ServiceAccount, with a group when the
+// provider lets service accounts join one.
+func (e *env) serviceAccount() iam.ServiceAccount {
+	sa := iam.ServiceAccount{User: e.name("u"), Group: e.name("g"), Policy: readDoc, Description: "iamkit conformance test"}
+	if !e.caps.Groups {
+		sa.Group = ""
+	}
+	return sa
+}
+
+// provision runs Provision and checks what it says it made.
+func (e *env) provision(sa iam.ServiceAccount) *iam.Provisioned {
+	e.t.Helper()
+	e.needPolicies()
+	out, err := iam.Provision(e.ctx, e.p, sa)
+	e.must(err, "Provision(%s)", sa.User)
+	if out.User == nil || out.User.Name != sa.User {
+		e.t.Fatalf("Provision: User = %+v, want user/%s", out.User, sa.User)
+	}
+	if out.Policy == nil || out.Key == nil {
+		e.t.Fatalf("Provision: Policy %v, Key %v; want both", out.Policy, out.Key)
+	}
+	k := out.Key
+	if out.KeyExisted || k.Secret.IsZero() || k.ID == "" || k.User != sa.User || k.Status != iam.KeyActive {
+		e.t.Errorf("Provision: key ID %q, User %q, Status %q, secret set %v, KeyExisted %v; want a new active key of %s with its secret",
+			k.ID, k.User, k.Status, !k.Secret.IsZero(), out.KeyExisted, sa.User)
+	}
+	if len(out.Changes) == 0 {
+		e.t.Errorf("Provision of a new account reports no Changes")
+	}
+	AssertRedacted(e.t, k.Secret.Reveal(), out, *out)
+	return out
+}
+
+// grants checks that the provisioned policy reaches the user the way the
+// provider's capabilities call for.
+func (e *env) grants(sa iam.ServiceAccount, out *iam.Provisioned) {
+	e.t.Helper()
+	if sa.Group != "" && e.viaGroup() {
+		if out.Group == nil || out.Group.Name != sa.Group {
+			e.t.Fatalf("Provision: Group = %+v, want group/%s", out.Group, sa.Group)
+		}
+		e.eventually(func() error {
+			return listed("ListGroupsForUser", e.p.ListGroupsForUser(e.ctx, sa.User), groupName, true, sa.Group)
+		})
+		e.eventually(func() error {
+			return listed("ListAttachedPolicies(group)", e.p.ListAttachedPolicies(e.ctx, iam.GroupPrincipal(sa.Group)), policyName, true, out.Policy.Name)
+		})
+		return
+	}
+	if out.Group != nil {
+		e.t.Errorf("Provision: Group = %+v, want nil: the policy is attached to the user directly", out.Group)
+	}
+	e.eventually(func() error {
+		return listed("ListAttachedPolicies(user)", e.p.ListAttachedPolicies(e.ctx, iam.UserPrincipal(sa.User)), policyName, true, out.Policy.Name)
+	})
+	if sa.Group != "" && e.caps.Groups {
+		e.eventually(gone("GetGroup of the group Provision had no use for", func() (*iam.Group, error) { return e.p.GetGroup(e.ctx, sa.Group) }))
+	}
+}
+
+func testProvision(e *env) {
+	sa := e.serviceAccount()
+	out := e.provision(sa)
+	e.grants(sa, out)
+	e.eventually(func() error {
+		got, err := e.p.GetPolicy(e.ctx, out.Policy.Name)
+		if err != nil {
+			return err
+		}
+		return sameDoc(got, readDoc)
+	})
+}
+
+func testProvisionAgain(e *env) {
+	sa := e.serviceAccount()
+	first := e.provision(sa)
+	// Provision looks for an existing key: wait until the listing shows it.
+	e.eventually(func() error { _, err := e.listedKey(sa.User, first.Key.ID); return err })
+	again, err := iam.Provision(e.ctx, e.p, sa)
+	e.must(err, "Provision a second time")
+	if !again.KeyExisted || !again.Key.Secret.IsZero() || again.Key.ID != first.Key.ID {
+		e.t.Errorf("second Provision: KeyExisted %v, secret set %v, key %s; want the existing key %s, without a secret",
+			again.KeyExisted, !again.Key.Secret.IsZero(), again.Key.ID, first.Key.ID)
+	}
+	if len(again.Changes) != 0 {
+		e.t.Errorf("second Provision changed %v, want nothing", again.Changes)
+	}
+	e.eventually(func() error {
+		ks, err := iam.Collect(e.p.ListAccessKeys(e.ctx, sa.User))
+		if err == nil && len(ks) != 1 {
+			err = fmt.Errorf("after two Provisions the user has %d keys, want 1", len(ks))
+		}
+		return err
+	})
+	e.grants(sa, again)
+}
+
+func testProvisionDirect(e *env) {
+	e.needAttachToUsers()
+	sa := e.serviceAccount()
+	sa.Group = ""
+	out := e.provision(sa)
+	e.grants(sa, out)
+}
+
+func testDeprovision(e *env) {
+	sa := e.serviceAccount()
+	out := e.provision(sa)
+	e.eventually(func() error { _, err := e.listedKey(sa.User, out.Key.ID); return err })
+	e.must(iam.Deprovision(e.ctx, e.p, sa.User), "Deprovision")
+	e.eventually(gone("GetUser after Deprovision", func() (*iam.User, error) { return e.p.GetUser(e.ctx, sa.User) }))
+	e.eventually(func() error {
+		_, err := iam.Collect(e.p.ListAccessKeys(e.ctx, sa.User))
+		if !isKindOnly(err, iam.ErrNotFound) {
+			return fmt.Errorf("ListAccessKeys after Deprovision: got %v, want ErrNotFound", err)
+		}
+		return nil
+	})
+	if sa.Group != "" && e.viaGroup() {
+		// The group and its policy are shared: they stay.
+		e.eventually(func() error {
+			if _, err := e.p.GetGroup(e.ctx, sa.Group); err != nil {
+				return fmt.Errorf("GetGroup after Deprovision: %w", err)
+			}
+			if err := listed("ListGroupMembers after Deprovision", e.p.ListGroupMembers(e.ctx, sa.Group), userName, false, sa.User); err != nil {
+				return err
+			}
+			return listed("ListAttachedPolicies(group) after Deprovision", e.p.ListAttachedPolicies(e.ctx, iam.GroupPrincipal(sa.Group)), policyName, true, out.Policy.Name)
+		})
+		return
+	}
+	// The policy was the user's own (named after it): it goes too.
+	e.eventually(gone("GetPolicy of the user's own policy after Deprovision", func() (*iam.Policy, error) { return e.p.GetPolicy(e.ctx, out.Policy.Name) }))
+	if out.Policy.Name != sa.User {
+		e.t.Errorf("Provision without a group named the policy %q, want the user's name %q", out.Policy.Name, sa.User)
+	}
+}
+
+func testDeprovisionMissing(e *env) {
+	err := iam.Deprovision(e.ctx, e.p, e.name("u"))
+	e.isKind(err, iam.ErrNotFound, "Deprovision of a missing user")
+}
