@@ -1,0 +1,393 @@
+package oscfake
+
+import (
+	"slices"
+
+	osc "github.com/outscale/osc-sdk-go/v2"
+)
+
+func init() {
+	handlers["CreateUser"] = createUser
+	handlers["ReadUsers"] = readUsers
+	handlers["UpdateUser"] = updateUser
+	handlers["DeleteUser"] = deleteUser
+	handlers["CreateUserGroup"] = createUserGroup
+	handlers["ReadUserGroups"] = readUserGroups
+	handlers["ReadUserGroup"] = readUserGroup
+	handlers["UpdateUserGroup"] = updateUserGroup
+	handlers["DeleteUserGroup"] = deleteUserGroup
+	handlers["AddUserToUserGroup"] = addUserToUserGroup
+	handlers["RemoveUserFromUserGroup"] = removeUserFromUserGroup
+	handlers["ReadUserGroupsPerUser"] = readUserGroupsPerUser
+}
+
+func (st *state) userModel(u *user) osc.User {
+	m := osc.User{
+		UserId:               osc.PtrString(u.id),
+		UserName:             osc.PtrString(u.name),
+		Path:                 osc.PtrString(u.path),
+		CreationDate:         fmtTime(u.created),
+		LastModificationDate: fmtTime(u.modified),
+	}
+	if u.email != "" {
+		m.UserEmail = osc.PtrString(u.email)
+	}
+	return m
+}
+
+func (st *state) groupModel(g *group) osc.UserGroup {
+	return osc.UserGroup{
+		UserGroupId:          osc.PtrString(g.id),
+		Name:                 osc.PtrString(g.name),
+		Path:                 osc.PtrString(g.path),
+		Orn:                  osc.PtrString(st.orn("usergroup", g.path, g.name)),
+		CreationDate:         fmtGroupTime(g.created),
+		LastModificationDate: fmtGroupTime(g.modified),
+	}
+}
+
+// findUser returns the user named name. Calls that take a user path pass
+// it through slash (the spec: "If not specified, it is set to a slash");
+// others pass nil and find the user by name alone.
+func (st *state) findUser(name string, path *string) (*user, *apiError) {
+	u := st.user(name)
+	if u == nil || (path != nil && *path != u.path) {
+		return nil, errNoSuchUser.with("user %q does not exist", name)
+	}
+	return u, nil
+}
+
+// findGroup returns the group named name. Calls that take a group path
+// pass it through slash, as for findUser: a group created under /x/ is
+// then found only when the call names that path.
+func (st *state) findGroup(name string, path *string) (*group, *apiError) {
+	g := st.group(name)
+	if g == nil || (path != nil && *path != g.path) {
+		return nil, errNoSuchUserGroup.with("user group %q does not exist", name)
+	}
+	return g, nil
+}
+
+func createUser(c *call) (any, *apiError) {
+	var in osc.CreateUserRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if err := checkName(userNameRE, "user name", in.UserName); err != nil {
+		return nil, err
+	}
+	path, err := optPath(in.Path)
+	if err != nil {
+		return nil, err
+	}
+	st := c.st()
+	if st.user(in.UserName) != nil {
+		return nil, errAlreadyExists.with("user %q already exists", in.UserName)
+	}
+	now := c.now()
+	u := &user{id: randomID(31, upperAlnum), name: in.UserName, path: path, created: now, modified: now}
+	if in.UserEmail != nil {
+		u.email = *in.UserEmail
+	}
+	st.users = append(st.users, u)
+	m := st.userModel(u)
+	return osc.CreateUserResponse{User: &m}, nil
+}
+
+func readUsers(c *call) (any, *apiError) {
+	var in osc.ReadUsersRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	var match []*user
+	for _, u := range st.users {
+		if in.Filters != nil && in.Filters.UserIds != nil && !slices.Contains(*in.Filters.UserIds, u.id) {
+			continue
+		}
+		match = append(match, u)
+	}
+	pg, info, err := paginate(c, match, in.FirstItem, in.ResultsPerPage)
+	if err != nil {
+		return nil, err
+	}
+	users := make([]osc.User, 0, len(pg))
+	for _, u := range pg {
+		users = append(users, st.userModel(u))
+	}
+	return osc.ReadUsersResponse{
+		Users: &users, HasMoreItems: &info.HasMoreItems,
+		MaxResultsLimit: &info.MaxResultsLimit, MaxResultsTruncated: &info.MaxResultsTruncated,
+	}, nil
+}
+
+func updateUser(c *call) (any, *apiError) {
+	var in osc.UpdateUserRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	u, err := st.findUser(in.UserName, nil)
+	if err != nil {
+		return nil, err
+	}
+	if in.NewUserName != nil && *in.NewUserName != u.name {
+		if err := checkName(userNameRE, "user name", *in.NewUserName); err != nil {
+			return nil, err
+		}
+		if st.user(*in.NewUserName) != nil {
+			return nil, errAlreadyExists.with("user %q already exists", *in.NewUserName)
+		}
+	}
+	var path string
+	if in.NewPath != nil {
+		if path, err = optPath(in.NewPath); err != nil {
+			return nil, err
+		}
+	}
+	if in.NewUserName != nil {
+		u.name = *in.NewUserName
+	}
+	if in.NewPath != nil {
+		u.path = path
+	}
+	if in.NewUserEmail != nil {
+		u.email = *in.NewUserEmail
+	}
+	u.modified = c.now()
+	m := st.userModel(u)
+	return osc.UpdateUserResponse{User: &m}, nil
+}
+
+// deleteUser follows the spec: "The EIM user must not belong to any group,
+// nor have any key or linked policy." The fake also refuses a user with
+// inline policies (IAM's rule; the spec is silent).
+func deleteUser(c *call) (any, *apiError) {
+	var in osc.DeleteUserRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	u, err := st.findUser(in.UserName, nil)
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case len(st.groupsOf(u)) > 0:
+		return nil, errHasDependencies.with("user %q belongs to %d group(s)", u.name, len(st.groupsOf(u)))
+	case len(st.keysOf(u)) > 0:
+		return nil, errHasDependencies.with("user %q has %d access key(s)", u.name, len(st.keysOf(u)))
+	case len(u.linked) > 0:
+		return nil, errHasDependencies.with("user %q has %d linked policy(ies)", u.name, len(u.linked))
+	case len(u.inline) > 0:
+		return nil, errHasDependencies.with("user %q has %d inline policy(ies)", u.name, len(u.inline))
+	}
+	st.users = slices.DeleteFunc(st.users, func(x *user) bool { return x == u })
+	return osc.DeleteUserResponse{}, nil
+}
+
+func createUserGroup(c *call) (any, *apiError) {
+	var in osc.CreateUserGroupRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	if err := checkName(groupNameRE, "user group name", in.UserGroupName); err != nil {
+		return nil, err
+	}
+	path, err := optPath(in.Path)
+	if err != nil {
+		return nil, err
+	}
+	st := c.st()
+	if st.group(in.UserGroupName) != nil {
+		return nil, errAlreadyExists.with("user group %q already exists", in.UserGroupName)
+	}
+	now := c.now()
+	g := &group{id: "ug-" + randomID(8, hexDigits), name: in.UserGroupName, path: path, created: now, modified: now}
+	st.groups = append(st.groups, g)
+	m := st.groupModel(g)
+	return osc.CreateUserGroupResponse{UserGroup: &m}, nil
+}
+
+func readUserGroups(c *call) (any, *apiError) {
+	var in osc.ReadUserGroupsRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	var match []*group
+	for _, g := range st.groups {
+		if f := in.Filters; f != nil {
+			if !hasPrefix(f.PathPrefix, g.path) || (f.UserGroupIds != nil && !slices.Contains(*f.UserGroupIds, g.id)) {
+				continue
+			}
+		}
+		match = append(match, g)
+	}
+	pg, info, err := paginate(c, match, in.FirstItem, in.ResultsPerPage)
+	if err != nil {
+		return nil, err
+	}
+	groups := make([]osc.UserGroup, 0, len(pg))
+	for _, g := range pg {
+		groups = append(groups, st.groupModel(g))
+	}
+	return osc.ReadUserGroupsResponse{
+		UserGroups: &groups, HasMoreItems: &info.HasMoreItems,
+		MaxResultsLimit: &info.MaxResultsLimit, MaxResultsTruncated: &info.MaxResultsTruncated,
+	}, nil
+}
+
+func (st *state) membersModel(g *group) *[]osc.User {
+	users := make([]osc.User, 0, len(g.members))
+	for _, u := range g.members {
+		users = append(users, st.userModel(u))
+	}
+	return &users
+}
+
+func readUserGroup(c *call) (any, *apiError) {
+	var in osc.ReadUserGroupRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	g, err := st.findGroup(in.UserGroupName, slash(in.Path))
+	if err != nil {
+		return nil, err
+	}
+	m := st.groupModel(g)
+	return osc.ReadUserGroupResponse{UserGroup: &m, Users: st.membersModel(g)}, nil
+}
+
+func updateUserGroup(c *call) (any, *apiError) {
+	var in osc.UpdateUserGroupRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	g, err := st.findGroup(in.UserGroupName, slash(in.Path))
+	if err != nil {
+		return nil, err
+	}
+	if in.NewUserGroupName != nil && *in.NewUserGroupName != g.name {
+		if err := checkName(groupNameRE, "user group name", *in.NewUserGroupName); err != nil {
+			return nil, err
+		}
+		if st.group(*in.NewUserGroupName) != nil {
+			return nil, errAlreadyExists.with("user group %q already exists", *in.NewUserGroupName)
+		}
+	}
+	// "NewPath: A new path for the group. If not specified, it is set to a slash."
+	path, err := optPath(in.NewPath)
+	if err != nil {
+		return nil, err
+	}
+	if in.NewUserGroupName != nil {
+		g.name = *in.NewUserGroupName
+	}
+	g.path = path
+	g.modified = c.now()
+	m := st.groupModel(g)
+	return osc.UpdateUserGroupResponse{UserGroup: &m, Users: st.membersModel(g)}, nil
+}
+
+// deleteUserGroup follows the spec: the group must have no user and no
+// linked policy unless Force, which also deletes its inline policies. The
+// fake also refuses, without Force, a group that has inline policies.
+func deleteUserGroup(c *call) (any, *apiError) {
+	var in osc.DeleteUserGroupRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	g, err := st.findGroup(in.UserGroupName, slash(in.Path))
+	if err != nil {
+		return nil, err
+	}
+	if in.Force == nil || !*in.Force {
+		switch {
+		case len(g.members) > 0:
+			return nil, errHasDependencies.with("user group %q has %d user(s); empty it or force the deletion", g.name, len(g.members))
+		case len(g.linked) > 0:
+			return nil, errHasDependencies.with("user group %q has %d linked policy(ies); unlink them or force the deletion", g.name, len(g.linked))
+		case len(g.inline) > 0:
+			return nil, errHasDependencies.with("user group %q has %d inline policy(ies); delete them or force the deletion", g.name, len(g.inline))
+		}
+	}
+	for _, p := range g.linked {
+		p.links--
+	}
+	st.groups = slices.DeleteFunc(st.groups, func(x *group) bool { return x == g })
+	return osc.DeleteUserGroupResponse{}, nil
+}
+
+func addUserToUserGroup(c *call) (any, *apiError) {
+	var in osc.AddUserToUserGroupRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	g, err := st.findGroup(in.UserGroupName, slash(in.UserGroupPath))
+	if err != nil {
+		return nil, err
+	}
+	u, err := st.findUser(in.UserName, slash(in.UserPath))
+	if err != nil {
+		return nil, err
+	}
+	if slices.Contains(g.members, u) {
+		return nil, errAlreadyExists.with("user %q is already in user group %q", u.name, g.name)
+	}
+	g.members = append(g.members, u)
+	g.modified = c.now()
+	return osc.AddUserToUserGroupResponse{}, nil
+}
+
+func removeUserFromUserGroup(c *call) (any, *apiError) {
+	var in osc.RemoveUserFromUserGroupRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	g, err := st.findGroup(in.UserGroupName, slash(in.UserGroupPath))
+	if err != nil {
+		return nil, err
+	}
+	u, err := st.findUser(in.UserName, slash(in.UserPath))
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(g.members, u) {
+		return nil, errNotLinked.with("user %q is not in user group %q", u.name, g.name)
+	}
+	g.members = slices.DeleteFunc(g.members, func(x *user) bool { return x == u })
+	g.modified = c.now()
+	return osc.RemoveUserFromUserGroupResponse{}, nil
+}
+
+func readUserGroupsPerUser(c *call) (any, *apiError) {
+	var in osc.ReadUserGroupsPerUserRequest
+	if err := c.decode(&in); err != nil {
+		return nil, err
+	}
+	st := c.st()
+	u, err := st.findUser(in.UserName, slash(in.UserPath))
+	if err != nil {
+		return nil, err
+	}
+	groups := []osc.UserGroup{}
+	for _, g := range st.groupsOf(u) {
+		groups = append(groups, st.groupModel(g))
+	}
+	return osc.ReadUserGroupsPerUserResponse{UserGroups: &groups}, nil
+}
+
+// slash returns p, or a pointer to "/" when p is nil.
+func slash(p *string) *string {
+	if p == nil {
+		root := "/"
+		return &root
+	}
+	return p
+}
