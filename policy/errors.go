@@ -2,9 +2,9 @@ package policy
 
 import (
 	"strconv"
-	"strings"
 	"unicode/utf8"
 
+	"github.com/iamkit/iamkit/internal/jsonx"
 	"github.com/iamkit/iamkit/internal/kind"
 )
 
@@ -33,24 +33,9 @@ type Error struct {
 // `policy: statement 2 ("ro"): Action[1]: unknown service "compte"`,
 // leaving out the parts that are empty.
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("policy: ")
-	if e.Statement >= 0 {
-		b.WriteString("statement ")
-		b.WriteString(strconv.Itoa(e.Statement))
-		if e.Sid != "" {
-			b.WriteString(" (")
-			b.WriteString(quote(e.Sid))
-			b.WriteString(")")
-		}
-		b.WriteString(": ")
-	}
-	if e.Field != "" {
-		b.WriteString(e.Field)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
+	b := append(make([]byte, 0, 64+len(e.Sid)+len(e.Field)+len(e.Msg)), "policy: "...)
+	b = jsonx.AppendLocation(b, e.Statement, e.Sid, e.Field, quote)
+	return string(append(b, e.Msg...))
 }
 
 // Unwrap returns ErrInvalid.

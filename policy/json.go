@@ -1,7 +1,6 @@
 package policy
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -9,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"unicode/utf8"
+
+	"github.com/iamkit/iamkit/internal/jsonx"
 )
 
 // MaxDocumentSize is the largest document, in bytes, that Parse reads and
@@ -38,11 +39,10 @@ func Parse(data []byte) (Document, error) {
 	if !utf8.Valid(data) {
 		return Document{}, &Error{Statement: -1, Msg: "document is not valid UTF-8"}
 	}
-	if err := checkDepth(data); err != nil {
-		return Document{}, err
+	if !jsonx.WithinDepth(data, maxDepth) {
+		return Document{}, &Error{Statement: -1, Msg: fmt.Sprintf("document nested deeper than %d levels", maxDepth)}
 	}
-	d := decoder{dec: json.NewDecoder(bytes.NewReader(data)), stmt: -1}
-	d.dec.UseNumber()
+	d := decoder{dec: jsonx.NewDecoder(data), stmt: -1}
 	doc, err := d.document()
 	if err != nil {
 		return Document{}, err
@@ -67,35 +67,6 @@ func canonicalize(doc *Document) {
 		}
 		sortConditions(s.Conditions)
 	}
-}
-
-// checkDepth refuses documents nested deeper than maxDepth, by a scan of
-// the bytes that costs nothing else.
-func checkDepth(data []byte) error {
-	depth, inString, escaped := 0, false, false
-	for _, c := range data {
-		switch {
-		case inString:
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-		case c == '"':
-			inString = true
-		case c == '[' || c == '{':
-			depth++
-			if depth > maxDepth {
-				return &Error{Statement: -1, Msg: fmt.Sprintf("document nested deeper than %d levels", maxDepth)}
-			}
-		case c == ']' || c == '}':
-			depth--
-		}
-	}
-	return nil
 }
 
 // decoder walks the JSON tokens of a document, so that it sees every key
@@ -127,22 +98,10 @@ func (d *decoder) token(field string) (json.Token, error) {
 
 // describe names the JSON type of a token for error messages.
 func describe(t json.Token) string {
-	switch v := t.(type) {
-	case nil:
-		return "null"
-	case bool:
-		return "a boolean"
-	case json.Number:
-		return "a number"
-	case string:
-		return "a string"
-	case json.Delim:
-		switch v {
-		case '{':
-			return "an object"
-		case '[':
-			return "a list"
-		}
+	if k, ok := jsonx.TokenKind(t); ok {
+		return k.String()
+	}
+	if v, ok := t.(json.Delim); ok {
 		return strconv.Quote(v.String())
 	}
 	return fmt.Sprintf("%T", t)
@@ -220,7 +179,7 @@ func (d *decoder) document() (Document, error) {
 	if !seenStatement {
 		return doc, d.fail("Statement", "missing")
 	}
-	if _, err := d.dec.Token(); err != io.EOF {
+	if !jsonx.AtEnd(d.dec) {
 		return doc, d.fail("", "trailing data after the document")
 	}
 	return doc, nil
@@ -474,10 +433,14 @@ func (d *Document) UnmarshalJSON(data []byte) error {
 	return nil
 }
 
+// jsonEscaping is how the portable grammar writes strings: U+2028 and
+// U+2029 are escaped too, so that the JSON can be pasted into JavaScript.
+const jsonEscaping = jsonx.JavaScriptSafe
+
 // appendDocument appends the canonical JSON of d, without validating it.
 func appendDocument(b []byte, d Document) []byte {
 	b = append(b, `{"Version":`...)
-	b = appendString(b, Version)
+	b = jsonx.AppendString(b, Version, jsonEscaping)
 	b = append(b, `,"Statement":[`...)
 	for i := range d.Statements {
 		if i > 0 {
@@ -492,98 +455,32 @@ func appendStatement(b []byte, s *Statement) []byte {
 	b = append(b, '{')
 	if s.Sid != "" {
 		b = append(b, `"Sid":`...)
-		b = appendString(b, s.Sid)
+		b = jsonx.AppendString(b, s.Sid, jsonEscaping)
 		b = append(b, ',')
 	}
 	b = append(b, `"Effect":`...)
-	b = appendString(b, string(s.Effect))
+	b = jsonx.AppendString(b, string(s.Effect), jsonEscaping)
 	if s.NotActions != nil {
-		b = appendList(b, "NotAction", s.NotActions, func(a Action) string { return string(a.canonical()) })
+		b = jsonx.AppendStringsFunc(append(b, `,"NotAction":`...), s.NotActions, canonicalText, jsonEscaping)
 	} else {
-		b = appendList(b, "Action", s.Actions, func(a Action) string { return string(a.canonical()) })
+		b = jsonx.AppendStringsFunc(append(b, `,"Action":`...), s.Actions, canonicalText, jsonEscaping)
 	}
 	if s.NotResources != nil {
-		b = appendList(b, "NotResource", s.NotResources, func(r Resource) string { return string(r) })
+		b = jsonx.AppendStrings(append(b, `,"NotResource":`...), s.NotResources, jsonEscaping)
 	} else {
-		b = appendList(b, "Resource", s.Resources, func(r Resource) string { return string(r) })
+		b = jsonx.AppendStrings(append(b, `,"Resource":`...), s.Resources, jsonEscaping)
 	}
 	if len(s.Conditions) > 0 {
 		cs := append([]Condition(nil), s.Conditions...)
 		sortConditions(cs)
-		b = append(b, `,"Condition":{`...)
-		for i, c := range cs {
-			if i == 0 || cs[i-1].Operator != c.Operator {
-				if i > 0 {
-					b = append(b, "},"...)
-				}
-				b = appendString(b, string(c.Operator))
-				b = append(b, ":{"...)
-			} else {
-				b = append(b, ',')
-			}
-			b = appendString(b, c.Key)
-			b = append(b, ':')
-			b = appendValues(b, c.Values, func(v string) string { return v })
-		}
-		b = append(b, "}}"...)
+		b = jsonx.AppendConditions(append(b, `,"Condition":`...), cs, conditionParts, jsonEscaping)
 	}
 	return append(b, '}')
 }
 
-func appendList[T any](b []byte, key string, list []T, str func(T) string) []byte {
-	b = append(b, ',', '"')
-	b = append(b, key...)
-	b = append(b, '"', ':')
-	return appendValues(b, list, str)
-}
+// canonicalText is the text Marshal writes for an action.
+func canonicalText(a Action) string { return string(a.canonical()) }
 
-func appendValues[T any](b []byte, list []T, str func(T) string) []byte {
-	b = append(b, '[')
-	for i, v := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, str(v))
-	}
-	return append(b, ']')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString appends s as a JSON string, escaping only what JSON requires
-// (and U+2028, U+2029, for JavaScript); invalid UTF-8 becomes U+FFFD.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch {
-			case c == '"' || c == '\\':
-				b = append(b, '\\', c)
-			case c == '\n':
-				b = append(b, '\\', 'n')
-			case c == '\r':
-				b = append(b, '\\', 'r')
-			case c == '\t':
-				b = append(b, '\\', 't')
-			case c < 0x20:
-				b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-			default:
-				b = append(b, c)
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size == 1:
-			b = append(b, `\ufffd`...)
-		case r == '\u2028' || r == '\u2029':
-			b = append(b, '\\', 'u', '2', '0', '2', hexDigits[r&0xf])
-		default:
-			b = append(b, s[i:i+size]...)
-		}
-		i += size
-	}
-	return append(b, '"')
+func conditionParts(c *Condition) (op, key string, values []string) {
+	return string(c.Operator), c.Key, c.Values
 }

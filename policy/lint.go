@@ -9,6 +9,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iamkit/iamkit/internal/jsonx"
 	"github.com/iamkit/iamkit/internal/wildcard"
 )
 
@@ -61,27 +62,18 @@ type Finding struct {
 // String formats the finding on one line:
 // `SECURITY_WARNING privilege-escalation: statement 0 ("admin"): … Fix: …`.
 func (f Finding) String() string {
-	var b strings.Builder
-	b.WriteString(string(f.Severity))
-	b.WriteString(" ")
-	b.WriteString(f.Code)
-	b.WriteString(": ")
-	if f.Statement >= 0 {
-		b.WriteString("statement ")
-		b.WriteString(strconv.Itoa(f.Statement))
-		if f.Sid != "" {
-			b.WriteString(" (")
-			b.WriteString(quote(f.Sid))
-			b.WriteString(")")
-		}
-		b.WriteString(": ")
-	}
-	b.WriteString(f.Message)
+	b := make([]byte, 0, 64+len(f.Code)+len(f.Sid)+len(f.Message)+len(f.Fix))
+	b = append(b, f.Severity...)
+	b = append(b, ' ')
+	b = append(b, f.Code...)
+	b = append(b, ": "...)
+	b = jsonx.AppendLocation(b, f.Statement, f.Sid, "", quote)
+	b = append(b, f.Message...)
 	if f.Fix != "" {
-		b.WriteString(" Fix: ")
-		b.WriteString(f.Fix)
+		b = append(b, " Fix: "...)
+		b = append(b, f.Fix...)
 	}
-	return b.String()
+	return string(b)
 }
 
 // The finding codes.

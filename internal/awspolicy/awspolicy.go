@@ -2,8 +2,8 @@ package awspolicy
 
 import (
 	"strconv"
-	"strings"
 
+	"github.com/iamkit/iamkit/internal/jsonx"
 	"github.com/iamkit/iamkit/internal/kind"
 )
 
@@ -123,24 +123,9 @@ type Error struct {
 // Error formats the error as
 // `native policy: statement 2 ("ro"): Action[1]: <Msg>`.
 func (e *Error) Error() string {
-	var b strings.Builder
-	b.WriteString("native policy: ")
-	if e.Statement >= 0 {
-		b.WriteString("statement ")
-		b.WriteString(strconv.Itoa(e.Statement))
-		if e.Sid != "" {
-			b.WriteString(" (")
-			b.WriteString(strconv.Quote(e.Sid))
-			b.WriteString(")")
-		}
-		b.WriteString(": ")
-	}
-	if e.Field != "" {
-		b.WriteString(e.Field)
-		b.WriteString(": ")
-	}
-	b.WriteString(e.Msg)
-	return b.String()
+	b := append(make([]byte, 0, 64+len(e.Sid)+len(e.Field)+len(e.Msg)), "native policy: "...)
+	b = jsonx.AppendLocation(b, e.Statement, e.Sid, e.Field, strconv.Quote)
+	return string(append(b, e.Msg...))
 }
 
 // Unwrap returns kind.Invalid, so errors.Is(err, kind.Invalid) holds.

@@ -2,7 +2,8 @@ package awspolicy
 
 import (
 	"slices"
-	"unicode/utf8"
+
+	"github.com/iamkit/iamkit/internal/jsonx"
 )
 
 // Marshal writes doc in dialect d as canonical compact JSON: keys in the
@@ -26,6 +27,11 @@ func canonicalLen(doc Document, d Dialect) int {
 	return len(appendDocument(nil, doc, d))
 }
 
+// jsonEscaping is how native documents write strings: only what JSON
+// requires is escaped, so that the text the cloud measures is as short as
+// it can be.
+const jsonEscaping = jsonx.Minimal
+
 func appendDocument(b []byte, doc Document, d Dialect) []byte {
 	b = append(b, '{')
 	if d == AWS {
@@ -34,11 +40,11 @@ func appendDocument(b []byte, doc Document, d Dialect) []byte {
 			v = Version2012
 		}
 		b = append(b, `"Version":`...)
-		b = appendString(b, v)
+		b = jsonx.AppendString(b, v, jsonEscaping)
 		b = append(b, ',')
 		if doc.ID != "" {
 			b = append(b, `"Id":`...)
-			b = appendString(b, doc.ID)
+			b = jsonx.AppendString(b, doc.ID, jsonEscaping)
 			b = append(b, ',')
 		}
 	}
@@ -56,20 +62,20 @@ func appendStatement(b []byte, st Statement) []byte {
 	b = append(b, '{')
 	if st.Sid != "" {
 		b = append(b, `"Sid":`...)
-		b = appendString(b, st.Sid)
+		b = jsonx.AppendString(b, st.Sid, jsonEscaping)
 		b = append(b, ',')
 	}
 	b = append(b, `"Effect":`...)
-	b = appendString(b, st.Effect)
+	b = jsonx.AppendString(b, st.Effect, jsonEscaping)
 	if st.NotActions != nil {
-		b = appendList(append(b, `,"NotAction":`...), st.NotActions)
+		b = jsonx.AppendStrings(append(b, `,"NotAction":`...), st.NotActions, jsonEscaping)
 	} else {
-		b = appendList(append(b, `,"Action":`...), st.Actions)
+		b = jsonx.AppendStrings(append(b, `,"Action":`...), st.Actions, jsonEscaping)
 	}
 	if st.NotResources != nil {
-		b = appendList(append(b, `,"NotResource":`...), st.NotResources)
+		b = jsonx.AppendStrings(append(b, `,"NotResource":`...), st.NotResources, jsonEscaping)
 	} else {
-		b = appendList(append(b, `,"Resource":`...), st.Resources)
+		b = jsonx.AppendStrings(append(b, `,"Resource":`...), st.Resources, jsonEscaping)
 	}
 	if len(st.Conditions) > 0 {
 		cs := st.Conditions
@@ -77,71 +83,11 @@ func appendStatement(b []byte, st Statement) []byte {
 			cs = slices.Clone(cs)
 			sortConditions(cs)
 		}
-		b = append(b, `,"Condition":{`...)
-		for i, c := range cs {
-			if i == 0 || cs[i-1].Operator != c.Operator {
-				if i > 0 {
-					b = append(b, "},"...)
-				}
-				b = appendString(b, c.Operator)
-				b = append(b, ":{"...)
-			} else {
-				b = append(b, ',')
-			}
-			b = appendString(b, c.Key)
-			b = append(b, ':')
-			b = appendList(b, c.Values)
-		}
-		b = append(b, "}}"...)
+		b = jsonx.AppendConditions(append(b, `,"Condition":`...), cs, conditionParts, jsonEscaping)
 	}
 	return append(b, '}')
 }
 
-func appendList(b []byte, list []string) []byte {
-	b = append(b, '[')
-	for i, s := range list {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendString(b, s)
-	}
-	return append(b, ']')
-}
-
-const hexDigits = "0123456789abcdef"
-
-// appendString writes s as a JSON string, escaping only what JSON requires
-// (quote, backslash, control characters), so that the text the cloud
-// measures is as short as it can be.
-func appendString(b []byte, s string) []byte {
-	b = append(b, '"')
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c >= utf8.RuneSelf {
-			r, w := utf8.DecodeRuneInString(s[i:])
-			if r == utf8.RuneError && w == 1 {
-				b = append(b, `\ufffd`...)
-			} else {
-				b = append(b, s[i:i+w]...)
-			}
-			i += w
-			continue
-		}
-		switch {
-		case c == '"' || c == '\\':
-			b = append(b, '\\', c)
-		case c == '\n':
-			b = append(b, '\\', 'n')
-		case c == '\r':
-			b = append(b, '\\', 'r')
-		case c == '\t':
-			b = append(b, '\\', 't')
-		case c < 0x20:
-			b = append(b, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		default:
-			b = append(b, c)
-		}
-		i++
-	}
-	return append(b, '"')
+func conditionParts(c *Condition) (op, key string, values []string) {
+	return c.Operator, c.Key, c.Values
 }

@@ -1,7 +1,6 @@
 package awspolicy
 
 import (
-	"bytes"
 	"encoding/json"
 	"errors"
 	"io"
@@ -9,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/iamkit/iamkit/internal/jsonx"
 )
 
 // Parse reads a native policy document in dialect d. It is strict: it
@@ -29,8 +30,8 @@ func Parse(data []byte, d Dialect) (Document, error) {
 	if !utf8.Valid(data) {
 		return Document{}, docErr("", "document is not valid UTF-8")
 	}
-	if err := checkDepth(data); err != nil {
-		return Document{}, err
+	if !jsonx.WithinDepth(data, MaxDepth) {
+		return Document{}, docErr("", "nesting deeper than "+strconv.Itoa(MaxDepth)+" levels")
 	}
 	root, err := decodeTree(data)
 	if err != nil {
@@ -52,57 +53,10 @@ func Parse(data []byte, d Dialect) (Document, error) {
 	return doc, nil
 }
 
-// checkDepth refuses nesting deeper than MaxDepth without decoding.
-func checkDepth(data []byte) error {
-	depth := 0
-	inString, escaped := false, false
-	for _, c := range data {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '{', '[':
-			depth++
-			if depth > MaxDepth {
-				return docErr("", "nesting deeper than "+strconv.Itoa(MaxDepth)+" levels")
-			}
-		case '}', ']':
-			depth--
-		}
-	}
-	return nil
-}
-
-// kindOf is a JSON value's type.
-type kindOf uint8
-
-const (
-	jNull kindOf = iota
-	jBool
-	jNumber
-	jString
-	jArray
-	jObject
-)
-
-func (k kindOf) String() string {
-	return [...]string{"null", "a boolean", "a number", "a string", "a list", "an object"}[k]
-}
-
 // node is a decoded JSON value that keeps object member order and lets
 // Parse see duplicate keys, which encoding/json would silently merge.
 type node struct {
-	kind    kindOf
+	kind    jsonx.Kind
 	text    string // string value, or the literal of a number or boolean
 	items   []node
 	members []member
@@ -123,13 +77,12 @@ func (n *node) get(key string) (node, bool) {
 }
 
 func decodeTree(data []byte) (node, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
+	dec := jsonx.NewDecoder(data)
 	root, err := decodeValue(dec, "")
 	if err != nil {
 		return node{}, err
 	}
-	if _, err := dec.Token(); err != io.EOF {
+	if !jsonx.AtEnd(dec) {
 		return node{}, docErr("", "trailing data after the document")
 	}
 	return root, nil
@@ -150,17 +103,17 @@ func decodeValue(dec *json.Decoder, path string) (node, error) {
 	}
 	switch t := tok.(type) {
 	case nil:
-		return node{kind: jNull}, nil
+		return node{kind: jsonx.Null}, nil
 	case bool:
-		return node{kind: jBool, text: strconv.FormatBool(t)}, nil
+		return node{kind: jsonx.Bool, text: strconv.FormatBool(t)}, nil
 	case json.Number:
-		return node{kind: jNumber, text: t.String()}, nil
+		return node{kind: jsonx.Number, text: t.String()}, nil
 	case string:
-		return node{kind: jString, text: t}, nil
+		return node{kind: jsonx.String, text: t}, nil
 	case json.Delim:
 		switch t {
 		case '[':
-			n := node{kind: jArray}
+			n := node{kind: jsonx.Array}
 			for dec.More() {
 				v, err := decodeValue(dec, path+"["+strconv.Itoa(len(n.items))+"]")
 				if err != nil {
@@ -173,7 +126,7 @@ func decodeValue(dec *json.Decoder, path string) (node, error) {
 			}
 			return n, nil
 		case '{':
-			n := node{kind: jObject}
+			n := node{kind: jsonx.Object}
 			for dec.More() {
 				kt, err := dec.Token()
 				if err != nil {
@@ -244,7 +197,7 @@ func unknownKey(key string, allowed []string) string {
 // shapeDocument turns the decoded tree into a Document, checking types and
 // which elements are present; validate then checks the content.
 func shapeDocument(root node, d Dialect) (Document, *Error) {
-	if root.kind != jObject {
+	if root.kind != jsonx.Object {
 		return Document{}, docErr("", "document must be a JSON object, not "+root.kind.String())
 	}
 	var doc Document
@@ -253,7 +206,7 @@ func shapeDocument(root node, d Dialect) (Document, *Error) {
 	for _, m := range root.members {
 		switch m.key {
 		case "Version":
-			if m.val.kind != jString {
+			if m.val.kind != jsonx.String {
 				return doc, docErr("Version", "must be a string, not "+m.val.kind.String())
 			}
 			switch {
@@ -270,7 +223,7 @@ func shapeDocument(root node, d Dialect) (Document, *Error) {
 			if d == EIM {
 				return doc, docErr("Id", "Outscale EIM policies have no Id element")
 			}
-			if m.val.kind != jString {
+			if m.val.kind != jsonx.String {
 				return doc, docErr("Id", "must be a string, not "+m.val.kind.String())
 			}
 			doc.ID = m.val.text
@@ -287,9 +240,9 @@ func shapeDocument(root node, d Dialect) (Document, *Error) {
 		return doc, docErr("Statement", "missing")
 	}
 	switch stmts.kind {
-	case jObject:
-		stmts = node{kind: jArray, items: []node{stmts}}
-	case jArray:
+	case jsonx.Object:
+		stmts = node{kind: jsonx.Array, items: []node{stmts}}
+	case jsonx.Array:
 		if len(stmts.items) == 0 {
 			return doc, docErr("Statement", "empty list: a policy needs at least one statement")
 		}
@@ -309,10 +262,10 @@ func shapeDocument(root node, d Dialect) (Document, *Error) {
 
 func shapeStatement(n node, i int, d Dialect) (Statement, *Error) {
 	var st Statement
-	if n.kind != jObject {
+	if n.kind != jsonx.Object {
 		return st, &Error{Statement: i, Msg: "statement must be a JSON object, not " + n.kind.String()}
 	}
-	if sid, ok := n.get("Sid"); ok && sid.kind == jString {
+	if sid, ok := n.get("Sid"); ok && sid.kind == jsonx.String {
 		st.Sid = sid.text
 	}
 	fail := func(field, msg string) (Statement, *Error) {
@@ -322,11 +275,11 @@ func shapeStatement(n node, i int, d Dialect) (Statement, *Error) {
 		var err string
 		switch m.key {
 		case "Sid":
-			if m.val.kind != jString {
+			if m.val.kind != jsonx.String {
 				err = "must be a string, not " + m.val.kind.String()
 			}
 		case "Effect":
-			if m.val.kind != jString {
+			if m.val.kind != jsonx.String {
 				err = "must be a string, not " + m.val.kind.String()
 			}
 			st.Effect = m.val.text
@@ -384,15 +337,15 @@ func shapeStatement(n node, i int, d Dialect) (Statement, *Error) {
 // stringList reads a string or a non-empty list of strings.
 func stringList(n node) ([]string, string) {
 	switch n.kind {
-	case jString:
+	case jsonx.String:
 		return []string{n.text}, ""
-	case jArray:
+	case jsonx.Array:
 		if len(n.items) == 0 {
 			return nil, "empty list"
 		}
 		out := make([]string, len(n.items))
 		for i, it := range n.items {
-			if it.kind != jString {
+			if it.kind != jsonx.String {
 				return nil, "element " + strconv.Itoa(i) + " must be a string, not " + it.kind.String()
 			}
 			out[i] = it.text
@@ -405,13 +358,13 @@ func stringList(n node) ([]string, string) {
 // shapeConditions reads the Condition block into conditions sorted by
 // operator and key. On failure it returns the field and the message.
 func shapeConditions(n node) ([]Condition, string, string) {
-	if n.kind != jObject {
+	if n.kind != jsonx.Object {
 		return nil, "Condition", "must be an object, not " + n.kind.String()
 	}
 	var out []Condition
 	for _, opm := range n.members {
 		field := "Condition." + opm.key
-		if opm.val.kind != jObject {
+		if opm.val.kind != jsonx.Object {
 			return nil, field, "must be an object of condition keys, not " + opm.val.kind.String()
 		}
 		if len(opm.val.members) == 0 {
@@ -431,16 +384,16 @@ func shapeConditions(n node) ([]Condition, string, string) {
 
 func conditionValues(n node) ([]string, string) {
 	switch n.kind {
-	case jString, jNumber, jBool:
+	case jsonx.String, jsonx.Number, jsonx.Bool:
 		return []string{n.text}, ""
-	case jArray:
+	case jsonx.Array:
 		if len(n.items) == 0 {
 			return nil, "empty list of values"
 		}
 		out := make([]string, len(n.items))
 		for i, it := range n.items {
 			switch it.kind {
-			case jString, jNumber, jBool:
+			case jsonx.String, jsonx.Number, jsonx.Bool:
 				out[i] = it.text
 			default:
 				return nil, "value " + strconv.Itoa(i) + " must be a string, number or boolean, not " + it.kind.String()
