@@ -231,3 +231,131 @@ func TestBuilderDoesNotAlias(t *testing.T) {
 		t.Fatalf("builders share condition storage: %v %v", x.Conditions, y.Conditions)
 	}
 }
+
+// Full access to chosen services, and nothing else.
+func ExampleFullAccess() {
+	b, _ := json.Marshal(policy.FullAccess(policy.Compute, policy.BlockStorage))
+	fmt.Println(string(b))
+	// Output:
+	// {"Version":"iamkit/1","Statement":[{"Sid":"FullAccess","Effect":"Allow","Action":["compute:*","blockstorage:*"],"Resource":["*"]}]}
+}
+
+// The LayerOps platform's AWS policy: reads, creations, and changes only to
+// resources whose CreatedBy tag, when present, is "user".
+func ExampleLayerOpsOperator() {
+	show(policy.LayerOpsOperator())
+	// Output:
+	// {
+	//   "Version": "iamkit/1",
+	//   "Statement": [
+	//     {
+	//       "Sid": "Account",
+	//       "Effect": "Allow",
+	//       "Action": [
+	//         "aws:ec2:DescribeAccountAttributes",
+	//         "aws:iam:GetUser"
+	//       ],
+	//       "Resource": [
+	//         "*"
+	//       ]
+	//     },
+	//     {
+	//       "Sid": "Describe",
+	//       "Effect": "Allow",
+	//       "Action": [
+	//         "aws:ec2:DescribeAddresses",
+	//         "aws:ec2:DescribeAddressesAttribute",
+	//         "aws:ec2:DescribeImages",
+	//         "aws:ec2:DescribeInstanceAttribute",
+	//         "aws:ec2:DescribeInstanceCreditSpecifications",
+	//         "aws:ec2:DescribeInstances",
+	//         "aws:ec2:DescribeInternetGateways",
+	//         "aws:ec2:DescribeKeyPairs",
+	//         "aws:ec2:DescribeLaunchTemplates",
+	//         "aws:ec2:DescribeNatGateways",
+	//         "aws:ec2:DescribeNetworkInterfaces",
+	//         "aws:ec2:DescribeRouteTables",
+	//         "aws:ec2:DescribeSecurityGroupRules",
+	//         "aws:ec2:DescribeSecurityGroups",
+	//         "aws:ec2:DescribeSubnets",
+	//         "aws:ec2:DescribeTags",
+	//         "aws:ec2:DescribeVolumes",
+	//         "aws:ec2:DescribeVpcAttribute",
+	//         "aws:ec2:DescribeVpcs"
+	//       ],
+	//       "Resource": [
+	//         "*"
+	//       ]
+	//     },
+	//     {
+	//       "Sid": "Create",
+	//       "Effect": "Allow",
+	//       "Action": [
+	//         "aws:ec2:AllocateAddress",
+	//         "aws:ec2:AssignPrivateNatGatewayAddress",
+	//         "aws:ec2:AssociateNatGatewayAddress",
+	//         "aws:ec2:AssociateRouteTable",
+	//         "aws:ec2:AttachInternetGateway",
+	//         "aws:ec2:AttachVolume",
+	//         "aws:ec2:AuthorizeSecurityGroupEgress",
+	//         "aws:ec2:AuthorizeSecurityGroupIngress",
+	//         "aws:ec2:CopyImage",
+	//         "aws:ec2:CreateInternetGateway",
+	//         "aws:ec2:CreateKeyPair",
+	//         "aws:ec2:CreateNatGateway",
+	//         "aws:ec2:CreateRoute",
+	//         "aws:ec2:CreateRouteTable",
+	//         "aws:ec2:CreateSecurityGroup",
+	//         "aws:ec2:CreateSubnet",
+	//         "aws:ec2:CreateTags",
+	//         "aws:ec2:CreateVolume",
+	//         "aws:ec2:CreateVpc",
+	//         "aws:ec2:RunInstances",
+	//         "aws:ec2:StartInstances"
+	//       ],
+	//       "Resource": [
+	//         "*"
+	//       ]
+	//     },
+	//     {
+	//       "Sid": "ModifyOwn",
+	//       "Effect": "Allow",
+	//       "Action": [
+	//         "aws:ec2:DeleteInternetGateway",
+	//         "aws:ec2:DeleteKeyPair",
+	//         "aws:ec2:DeleteNatGateway",
+	//         "aws:ec2:DeleteRoute",
+	//         "aws:ec2:DeleteRouteTable",
+	//         "aws:ec2:DeleteSecurityGroup",
+	//         "aws:ec2:DeleteSubnet",
+	//         "aws:ec2:DeleteTags",
+	//         "aws:ec2:DeleteVolume",
+	//         "aws:ec2:DeleteVpc",
+	//         "aws:ec2:DeregisterImage",
+	//         "aws:ec2:DisassociateNatGatewayAddress",
+	//         "aws:ec2:DisassociateRouteTable",
+	//         "aws:ec2:DetachInternetGateway",
+	//         "aws:ec2:DetachVolume",
+	//         "aws:ec2:ImportKeyPair",
+	//         "aws:ec2:ModifyVpcAttribute",
+	//         "aws:ec2:ReleaseAddress",
+	//         "aws:ec2:RevokeSecurityGroupEgress",
+	//         "aws:ec2:RevokeSecurityGroupIngress",
+	//         "aws:ec2:StopInstances",
+	//         "aws:ec2:TerminateInstances",
+	//         "aws:ec2:UnassignPrivateNatGatewayAddress"
+	//       ],
+	//       "Resource": [
+	//         "*"
+	//       ],
+	//       "Condition": {
+	//         "StringEqualsIfExists": {
+	//           "iamkit:ResourceTag/CreatedBy": [
+	//             "user"
+	//           ]
+	//         }
+	//       }
+	//     }
+	//   ]
+	// }
+}
