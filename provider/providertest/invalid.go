@@ -192,6 +192,6 @@ func testBadDocuments(e *env) {
 		if err != nil {
 			return err
 		}
-		return sameDoc(got, readDoc)
+		return sameDoc(e.raw, got, readDoc)
 	})
 }

@@ -28,7 +28,7 @@ func (e *env) newPolicy() *iam.Policy {
 	if pol.Name != n || pol.ID == "" || pol.CreatedAt.IsZero() {
 		e.t.Errorf("CreatePolicy(%s) = Name %q, ID %q, CreatedAt %v; want the name, an ID and a creation time", n, pol.Name, pol.ID, pol.CreatedAt)
 	}
-	if err := sameDoc(pol, readDoc); err != nil {
+	if err := sameDoc(e.raw, pol, readDoc); err != nil {
 		e.t.Errorf("CreatePolicy: %v", err)
 	}
 	return pol
@@ -45,7 +45,7 @@ func testPolicyLifecycle(e *env) {
 		if got.Name != pol.Name || got.ID != pol.ID || got.CreatedAt.IsZero() {
 			return fmt.Errorf("GetPolicy = %q %q %v, want %q %q and a creation time", got.Name, got.ID, got.CreatedAt, pol.Name, pol.ID)
 		}
-		return sameDoc(got, readDoc)
+		return sameDoc(e.raw, got, readDoc)
 	})
 	e.eventually(func() error {
 		return listed("ListPolicies", e.p.ListPolicies(e.ctx), policyName, true, pol.Name)
@@ -105,7 +105,7 @@ func testPolicyUpdate(e *env) {
 	if up.Name != pol.Name || up.ID != pol.ID {
 		e.t.Errorf("UpdatePolicy = %q %q, want the same policy %q %q", up.Name, up.ID, pol.Name, pol.ID)
 	}
-	if err := sameDoc(up, writeDoc); err != nil {
+	if err := sameDoc(e.raw, up, writeDoc); err != nil {
 		e.t.Errorf("UpdatePolicy: %v", err)
 	}
 	e.eventually(func() error {
@@ -119,7 +119,7 @@ func testPolicyUpdate(e *env) {
 		if len(got.Document.Statements) == 0 && bytes.Equal(got.Native, pol.Native) {
 			return fmt.Errorf("GetPolicy after UpdatePolicy reads the old native document")
 		}
-		return sameDoc(got, writeDoc)
+		return sameDoc(e.raw, got, writeDoc)
 	})
 }
 
@@ -146,7 +146,7 @@ func testPolicyPruning(e *env) {
 		if err != nil {
 			return err
 		}
-		return sameDoc(got, last)
+		return sameDoc(e.raw, got, last)
 	})
 }
 

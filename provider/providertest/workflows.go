@@ -88,7 +88,7 @@ func testProvision(e *env) {
 		if err != nil {
 			return err
 		}
-		return sameDoc(got, readDoc)
+		return sameDoc(e.raw, got, readDoc)
 	})
 }
 
