@@ -139,6 +139,7 @@ func (p *Provider) policyView(pol *types.Policy, native []byte) *iam.Policy {
 	out := &iam.Policy{
 		Name:        awssdk.ToString(pol.PolicyName),
 		ID:          awssdk.ToString(pol.Arn),
+		Path:        awssdk.ToString(pol.Path),
 		Description: awssdk.ToString(pol.Description),
 		Version:     awssdk.ToString(pol.DefaultVersionId),
 		CreatedAt:   awssdk.ToTime(pol.CreateDate),

@@ -31,6 +31,15 @@ type ServiceAccount struct {
 	Translate policy.TranslateOptions
 	// Key sets the options of the access key; nil for defaults.
 	Key *KeyOptions
+	// Sink, when set, receives the new access key; the key counts as
+	// delivered only once it returned nil, and a key whose delivery
+	// failed is deleted with the rest of the run.
+	Sink Sink
+	// Settings are passed to the Sink in Delivery.Settings.
+	Settings map[string]string
+	// Journal, when set, records the run's progress so that Recover can
+	// finish or undo it after a crash.
+	Journal Journal
 }
 
 // Provisioned is what Provision made or found.
@@ -82,50 +91,6 @@ func (e *WorkflowError) Error() string {
 // is the kind of the original failure, never that of an undo.
 func (e *WorkflowError) Unwrap() error { return e.Err }
 
-// undoTimeout bounds the rollback of a failed workflow, which runs even
-// when the caller's context is cancelled.
-const undoTimeout = 2 * time.Minute
-
-// run executes a workflow's steps and undoes the completed ones, in reverse
-// order, when one fails. It is the seam where a journal will record intent
-// and progress for crash safety.
-type run struct {
-	op      string
-	p       Provider
-	changes []string
-	undos   []undo
-}
-
-type undo struct {
-	what string
-	fn   func(context.Context) error
-}
-
-// did records a change and how to undo it (fn may be nil: nothing to undo).
-func (r *run) did(what string, fn func(context.Context) error) {
-	r.changes = append(r.changes, what)
-	if fn != nil {
-		r.undos = append(r.undos, undo{what, fn})
-	}
-}
-
-// fail rolls back and returns the WorkflowError for step.
-func (r *run) fail(ctx context.Context, step string, err error) error {
-	we := &WorkflowError{Op: r.op, Step: step, Err: err}
-	uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), undoTimeout)
-	defer cancel()
-	for i := len(r.undos) - 1; i >= 0; i-- {
-		u := r.undos[i]
-		if uerr := u.fn(uctx); uerr != nil && !errors.Is(uerr, ErrNotFound) {
-			we.Left = append(we.Left, u.what)
-			we.UndoErr = errors.Join(we.UndoErr, uerr)
-			continue
-		}
-		we.Undone = append(we.Undone, u.what)
-	}
-	return we
-}
-
 // Provision creates (or completes) a service account: group, policy,
 // attachment, user, membership and access key, in the order the clouds'
 // own guides use. Input is checked, and the policy translated, before any
@@ -154,21 +119,28 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 		return nil, &Error{Op: "Provision", Provider: p.Name(), Resource: "policy/" + policyName, Kind: KindOf(err), Err: err}
 	}
 
-	r := &run{op: "Provision", p: p}
+	r, err := newRun(ctx, "Provision", p, sa.Journal)
+	if err != nil {
+		return nil, err
+	}
 	out := &Provisioned{}
 	target := UserPrincipal(sa.User)
 
 	if useGroup {
 		target = GroupPrincipal(sa.Group)
-		g, err := ensure(ctx, func() (*Group, error) { return p.GetGroup(ctx, sa.Group) },
-			func() (*Group, error) { return p.CreateGroup(ctx, sa.Group) })
-		if err != nil {
-			return nil, r.fail(ctx, "create group/"+sa.Group, err)
+		g, err := p.GetGroup(ctx, sa.Group)
+		if errors.Is(err, ErrNotFound) {
+			err = r.change(ctx, "create group/"+sa.Group, &Step{Action: StepCreateGroup, Group: sa.Group}, func() error {
+				g, err = p.CreateGroup(ctx, sa.Group)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+		} else if err != nil {
+			return nil, r.fail(ctx, "get group/"+sa.Group, err)
 		}
-		if g.created {
-			r.did("create group/"+sa.Group, func(c context.Context) error { return p.DeleteGroup(c, sa.Group) })
-		}
-		out.Group = g.v
+		out.Group = g
 	}
 
 	pol, err := ensurePolicy(ctx, r, p, policyName, sa, tr)
@@ -185,12 +157,10 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 		if attached {
 			return nil
 		}
-		step := "attach policy/" + policyName + " to " + target.String()
-		if err := p.AttachPolicy(ctx, policyName, target); err != nil {
-			return r.fail(ctx, step, err)
-		}
-		r.did(step, func(c context.Context) error { return p.DetachPolicy(c, policyName, target) })
-		return nil
+		to := target
+		return r.change(ctx, "attach policy/"+policyName+" to "+target.String(),
+			&Step{Action: StepAttach, Policy: policyName, Principal: &to},
+			func() error { return p.AttachPolicy(ctx, policyName, target) })
 	}
 	// With a group, the policy is attached before the user exists, as the
 	// guides do; without one, it can only be attached once the user exists.
@@ -200,15 +170,19 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 		}
 	}
 
-	u, err := ensure(ctx, func() (*User, error) { return p.GetUser(ctx, sa.User) },
-		func() (*User, error) { return p.CreateUser(ctx, sa.User, nil) })
-	if err != nil {
-		return nil, r.fail(ctx, "create user/"+sa.User, err)
+	u, err := p.GetUser(ctx, sa.User)
+	if errors.Is(err, ErrNotFound) {
+		err = r.change(ctx, "create user/"+sa.User, &Step{Action: StepCreateUser, User: sa.User}, func() error {
+			u, err = p.CreateUser(ctx, sa.User, nil)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+	} else if err != nil {
+		return nil, r.fail(ctx, "get user/"+sa.User, err)
 	}
-	if u.created {
-		r.did("create user/"+sa.User, func(c context.Context) error { return p.DeleteUser(c, sa.User) })
-	}
-	out.User = u.v
+	out.User = u
 
 	if !useGroup {
 		if err := attach(); err != nil {
@@ -220,35 +194,57 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 			return nil, r.fail(ctx, "list groups of user/"+sa.User, err)
 		}
 		if !member {
-			step := "add user/" + sa.User + " to group/" + sa.Group
-			if err := p.AddUserToGroup(ctx, sa.Group, sa.User); err != nil {
-				return nil, r.fail(ctx, step, err)
+			err := r.change(ctx, "add user/"+sa.User+" to group/"+sa.Group,
+				&Step{Action: StepAddMember, Group: sa.Group, User: sa.User},
+				func() error { return p.AddUserToGroup(ctx, sa.Group, sa.User) })
+			if err != nil {
+				return nil, err
 			}
-			r.did(step, func(c context.Context) error { return p.RemoveUserFromGroup(c, sa.Group, sa.User) })
 		}
 	}
 
-	var existing *AccessKey
-	for k, err := range p.ListAccessKeys(ctx, sa.User) {
-		if err != nil {
-			return nil, r.fail(ctx, "list access keys of user/"+sa.User, err)
-		}
-		if k.Status == KeyActive && !k.Expired(time.Now()) {
-			existing = k
+	keys, err := Collect(p.ListAccessKeys(ctx, sa.User))
+	if err != nil {
+		return nil, r.fail(ctx, "list access keys of user/"+sa.User, err)
+	}
+	now := time.Now()
+	for _, k := range keys {
+		if k.Status == KeyActive && !k.Expired(now) {
+			out.Key, out.KeyExisted = k, true
 			break
 		}
 	}
-	if existing != nil {
-		out.Key, out.KeyExisted = existing, true
-	} else {
-		step := "create access key for user/" + sa.User
-		k, err := p.CreateAccessKey(ctx, sa.User, sa.Key)
-		if err != nil {
-			return nil, r.fail(ctx, step, err)
+	if out.Key == nil {
+		step := Step{Action: StepCreateKey, User: sa.User}
+		for _, k := range keys {
+			step.ExistingKeys = append(step.ExistingKeys, k.ID)
 		}
-		r.did(step, nil)
-		out.Key = k
+		what := "create access key for user/" + sa.User
+		var key *AccessKey
+		err := r.change(ctx, what, &step, func() error {
+			key, err = p.CreateAccessKey(ctx, sa.User, sa.Key)
+			if err == nil {
+				step.KeyID = key.ID
+			}
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if sa.Sink != nil {
+			d := Delivery{Provider: p.Name(), User: sa.User, Key: key, Settings: sa.Settings}
+			if err := sa.Sink.Deliver(ctx, d); err != nil {
+				return nil, r.fail(ctx, "deliver access key of user/"+sa.User, err)
+			}
+		}
+		if err := r.record(ctx, EventDelivered, &step); err != nil {
+			return nil, r.fail(ctx, "journal delivery of user/"+sa.User, err)
+		}
+		out.Key = key
 	}
+	// Everything is in place and delivered: a journal that fails to close
+	// the run now only leaves Recover a delivered run to close.
+	_ = r.finish(ctx)
 	out.Changes = r.changes
 	return out, nil
 }
@@ -266,39 +262,14 @@ func checkServiceAccount(sa ServiceAccount) error {
 	return nil
 }
 
-type found[T any] struct {
-	v       T
-	created bool
-}
-
-// ensure gets a resource, creating it when it does not exist. A create that
-// loses a race with another creator falls back to get.
-func ensure[T any](ctx context.Context, get, create func() (T, error)) (found[T], error) {
-	v, err := get()
-	if err == nil {
-		return found[T]{v: v}, nil
-	}
-	if !errors.Is(err, ErrNotFound) {
-		return found[T]{}, err
-	}
-	v, err = create()
-	if errors.Is(err, ErrAlreadyExists) {
-		v, err = get()
-		return found[T]{v: v}, err
-	}
-	return found[T]{v: v, created: err == nil}, err
-}
-
 func ensurePolicy(ctx context.Context, r *run, p Provider, name string, sa ServiceAccount, tr *policy.Translation) (*Policy, error) {
-	step := "create policy/" + name
 	pol, err := p.GetPolicy(ctx, name)
 	if errors.Is(err, ErrNotFound) {
-		pol, err = p.CreatePolicy(ctx, PolicyInput{Name: name, Description: sa.Description, Document: sa.Policy, Translate: sa.Translate})
-		if err != nil {
-			return nil, r.fail(ctx, step, err)
-		}
-		r.did(step, func(c context.Context) error { return p.DeletePolicy(c, name) })
-		return pol, nil
+		err = r.change(ctx, "create policy/"+name, &Step{Action: StepCreatePolicy, Policy: name}, func() error {
+			pol, err = p.CreatePolicy(ctx, PolicyInput{Name: name, Description: sa.Description, Document: sa.Policy, Translate: sa.Translate})
+			return err
+		})
+		return pol, err
 	}
 	if err != nil {
 		return nil, r.fail(ctx, "get policy/"+name, err)
@@ -306,21 +277,18 @@ func ensurePolicy(ctx context.Context, r *run, p Provider, name string, sa Servi
 	if samePolicy(pol, sa.Policy, tr) {
 		return pol, nil
 	}
-	step = "update policy/" + name
-	old := pol.Document
-	updated, err := p.UpdatePolicy(ctx, name, sa.Policy, sa.Translate)
-	if err != nil {
-		return nil, r.fail(ctx, step, err)
-	}
-	var undo func(context.Context) error
-	if len(old.Statements) > 0 {
-		undo = func(c context.Context) error {
-			_, err := p.UpdatePolicy(c, name, old, policy.TranslateOptions{AllowWidening: true})
-			return err
+	step := Step{Action: StepUpdatePolicy, Policy: name}
+	if len(pol.Document.Statements) > 0 {
+		if prev, err := json.Marshal(pol.Document); err == nil {
+			step.Previous = prev
 		}
 	}
-	r.did(step, undo)
-	return updated, nil
+	var updated *Policy
+	err = r.change(ctx, "update policy/"+name, &step, func() error {
+		updated, err = p.UpdatePolicy(ctx, name, sa.Policy, sa.Translate)
+		return err
+	})
+	return updated, err
 }
 
 // samePolicy reports whether the stored policy already says what doc says:

@@ -33,7 +33,9 @@ type Policy struct {
 	// Name is the policy's name, unique in the account.
 	Name string
 	// ID is the cloud's identifier (ARN, ORN, URN…).
-	ID          string
+	ID string
+	// Path is the policy's path where the cloud has them ("/iamkit/").
+	Path        string
 	Description string
 	// Document is the portable document the policy was made from, as the
 	// provider reads it back. Providers that cannot read a native policy

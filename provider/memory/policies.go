@@ -54,6 +54,7 @@ func (m *managedPolicy) view() *iam.Policy {
 	return &iam.Policy{
 		Name:        m.name,
 		ID:          arn("policy", defaultPath, m.name),
+		Path:        defaultPath,
 		Description: m.description,
 		Document:    copyDoc(m.def.doc),
 		Native:      slices.Clone(m.def.native),

@@ -1,0 +1,84 @@
+package iam
+
+import (
+	"context"
+	"errors"
+	"fmt"
+)
+
+// Recovered says what Recover did with one interrupted run.
+type Recovered struct {
+	Run string
+	Op  string
+	// Completed is true when the run had delivered its key: everything it
+	// made is in use, and the run was only closed.
+	Completed bool
+	// Undone lists the steps undone, in the order they were undone.
+	Undone []Step
+}
+
+// Recover finishes or undoes every run left unfinished in j by a process
+// that died mid-way (ordinary failures are rolled back at once and leave
+// nothing in the journal). A run that delivered its access key is complete
+// and is closed. Any other run is undone in reverse order: the key it
+// created is deleted (its secret was never delivered, so no one can use
+// it), then the membership, the user, the attachment, the policy and the
+// group it created, and a policy it updated gets its previous document
+// back. A step that was journaled as intended but may not have happened is
+// undone if its effect is there.
+//
+// Recover is idempotent: a run it could not finish stays in the journal
+// and the error says why; call it again.
+func Recover(ctx context.Context, p Provider, j Journal) ([]Recovered, error) {
+	runs, err := j.Unfinished(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Recovered
+	var errs []error
+	for _, run := range runs {
+		rec, err := recoverRun(ctx, p, run)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("run %s: %w", run.ID, err))
+			continue
+		}
+		if err := j.Finish(ctx, run.ID); err != nil {
+			errs = append(errs, fmt.Errorf("run %s: %w", run.ID, err))
+			continue
+		}
+		out = append(out, rec)
+	}
+	return out, errors.Join(errs...)
+}
+
+func recoverRun(ctx context.Context, p Provider, run JournalRun) (Recovered, error) {
+	rec := Recovered{Run: run.ID, Op: run.Op}
+	// The steps the run meant to take, each with its latest record (a done
+	// entry carries what the intent could not know, such as a key ID).
+	var steps []Step
+	lastIntent := -1
+	for _, e := range run.Entries {
+		switch e.Event {
+		case EventDelivered:
+			rec.Completed = true
+			return rec, nil
+		case EventIntent:
+			if e.Step != nil {
+				lastIntent = len(steps)
+				steps = append(steps, *e.Step)
+			}
+		case EventDone:
+			if e.Step != nil && lastIntent >= 0 && steps[lastIntent].Action == e.Step.Action {
+				steps[lastIntent] = *e.Step
+			}
+		}
+	}
+	for i := len(steps) - 1; i >= 0; i-- {
+		s := steps[i]
+		if err := undoStep(ctx, p, s); err != nil {
+			return rec, fmt.Errorf("undo %s: %w", s.Action, err)
+		}
+		rec.Undone = append(rec.Undone, s)
+	}
+	return rec, nil
+}
