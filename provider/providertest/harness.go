@@ -40,6 +40,12 @@ type Harness struct {
 	// create; set it above the provider's page size. Default 5.
 	PageItems int
 
+	// Unpaged names the listings the cloud answers in one request however
+	// long they are (Outscale's "ListGroupMembers": ReadUserGroup returns
+	// every member at once). The suite still checks their content, not
+	// that they span several requests.
+	Unpaged []string
+
 	// Concurrency is how many goroutines the concurrency tests run.
 	// Default 8.
 	Concurrency int

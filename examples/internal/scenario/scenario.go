@@ -12,6 +12,10 @@ import (
 	"io"
 	"os"
 
+	// The adapters register their URL schemes: -provider aws://…, outscale://….
+	_ "github.com/iamkit/iamkit/aws"
+	_ "github.com/iamkit/iamkit/outscale"
+
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/policy"
 	"github.com/iamkit/iamkit/provider"
