@@ -41,6 +41,8 @@ const (
 	EventIntent JournalEvent = "intent"
 	// EventDone is written after that call succeeded.
 	EventDone JournalEvent = "done"
+	// EventDelivering is written before a new key is handed to its sink.
+	EventDelivering JournalEvent = "delivering"
 	// EventDelivered is written once a new key's sink returned nil.
 	EventDelivered JournalEvent = "delivered"
 )

@@ -232,6 +232,9 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 			return nil, err
 		}
 		if sa.Sink != nil {
+			if err := r.record(ctx, EventDelivering, &step); err != nil {
+				return nil, r.fail(ctx, "journal delivery of user/"+sa.User, err)
+			}
 			d := Delivery{Provider: p.Name(), User: sa.User, Key: key, Settings: sa.Settings}
 			if err := sa.Sink.Deliver(ctx, d); err != nil {
 				return nil, r.fail(ctx, "deliver access key of user/"+sa.User, err)

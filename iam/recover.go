@@ -13,6 +13,12 @@ type Recovered struct {
 	// Completed is true when the run had delivered its key: everything it
 	// made is in use, and the run was only closed.
 	Completed bool
+	// Unverified is set on a completed run that died while handing its key
+	// KeyID to a sink that cannot say whether the key arrived: the key is
+	// kept, since a tool may be using it. Check the sink; delete the key
+	// if it is not there.
+	Unverified bool
+	KeyID      string
 	// Undone lists the steps undone, in the order they were undone.
 	Undone []Step
 }
@@ -29,7 +35,16 @@ type Recovered struct {
 //
 // Recover is idempotent: a run it could not finish stays in the journal
 // and the error says why; call it again.
-func Recover(ctx context.Context, p Provider, j Journal) ([]Recovered, error) {
+//
+// A run that died while handing its key to a sink is complete if the key
+// arrived. Pass the sink with WithSink: if it implements DeliveryVerifier,
+// Recover asks it; otherwise the key is kept and the run is reported
+// Unverified.
+func Recover(ctx context.Context, p Provider, j Journal, opts ...RecoverOption) ([]Recovered, error) {
+	var o recoverOptions
+	for _, f := range opts {
+		f(&o)
+	}
 	runs, err := j.Unfinished(ctx)
 	if err != nil {
 		return nil, err
@@ -37,7 +52,7 @@ func Recover(ctx context.Context, p Provider, j Journal) ([]Recovered, error) {
 	var out []Recovered
 	var errs []error
 	for _, run := range runs {
-		rec, err := recoverRun(ctx, p, run)
+		rec, err := recoverRun(ctx, p, run, o)
 		if err != nil {
 			errs = append(errs, fmt.Errorf("run %s: %w", run.ID, err))
 			continue
@@ -51,17 +66,28 @@ func Recover(ctx context.Context, p Provider, j Journal) ([]Recovered, error) {
 	return out, errors.Join(errs...)
 }
 
-func recoverRun(ctx context.Context, p Provider, run JournalRun) (Recovered, error) {
+// RecoverOption tunes Recover.
+type RecoverOption func(*recoverOptions)
+
+type recoverOptions struct{ sink Sink }
+
+// WithSink names the sink the interrupted runs delivered their keys to.
+func WithSink(s Sink) RecoverOption { return func(o *recoverOptions) { o.sink = s } }
+
+func recoverRun(ctx context.Context, p Provider, run JournalRun, o recoverOptions) (Recovered, error) {
 	rec := Recovered{Run: run.ID, Op: run.Op}
 	// The steps the run meant to take, each with its latest record (a done
 	// entry carries what the intent could not know, such as a key ID).
 	var steps []Step
 	lastIntent := -1
+	var delivering *Step
 	for _, e := range run.Entries {
 		switch e.Event {
 		case EventDelivered:
 			rec.Completed = true
 			return rec, nil
+		case EventDelivering:
+			delivering = e.Step
 		case EventIntent:
 			if e.Step != nil {
 				lastIntent = len(steps)
@@ -71,6 +97,23 @@ func recoverRun(ctx context.Context, p Provider, run JournalRun) (Recovered, err
 			if e.Step != nil && lastIntent >= 0 && steps[lastIntent].Action == e.Step.Action {
 				steps[lastIntent] = *e.Step
 			}
+		}
+	}
+	if delivering != nil {
+		rec.KeyID = delivering.KeyID
+		v, ok := o.sink.(DeliveryVerifier)
+		if !ok {
+			rec.Completed, rec.Unverified = true, true
+			return rec, nil
+		}
+		d := Delivery{Provider: p.Name(), User: delivering.User, Key: &AccessKey{ID: delivering.KeyID, User: delivering.User}}
+		arrived, err := v.Delivered(ctx, d)
+		if err != nil {
+			return rec, fmt.Errorf("checking the delivery of key %s: %w", delivering.KeyID, err)
+		}
+		if arrived {
+			rec.Completed = true
+			return rec, nil
 		}
 	}
 	for i := len(steps) - 1; i >= 0; i-- {

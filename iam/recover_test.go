@@ -70,11 +70,23 @@ func (c *crashing) CreateAccessKey(ctx context.Context, user string, o *iam.KeyO
 	return k, err
 }
 
-// sinkOf records delivered key IDs; it crashes the run too when asked.
-func (c *crashing) sink(delivered *[]string) iam.Sink {
-	return iam.SinkFunc(func(ctx context.Context, d iam.Delivery) error {
-		return c.step("Deliver", func() error { *delivered = append(*delivered, d.Key.ID); return nil })
-	})
+// sink records delivered key IDs, and can say whether a key arrived; it
+// crashes the run too when its turn comes.
+func (c *crashing) sink(delivered *[]string) *crashSink {
+	return &crashSink{c: c, delivered: delivered}
+}
+
+type crashSink struct {
+	c         *crashing
+	delivered *[]string
+}
+
+func (s *crashSink) Deliver(ctx context.Context, d iam.Delivery) error {
+	return s.c.step("Deliver", func() error { *s.delivered = append(*s.delivered, d.Key.ID); return nil })
+}
+
+func (s *crashSink) Delivered(ctx context.Context, d iam.Delivery) (bool, error) {
+	return slices.Contains(*s.delivered, d.Key.ID), nil
 }
 
 // provisionCrashing runs Provision and reports the crash it died of, if any.
@@ -124,8 +136,9 @@ func TestRecoverAfterCrashAtEveryStep(t *testing.T) {
 					t.Fatal(err)
 				}
 				var delivered []string
+				sink := c.sink(&delivered)
 				sa := monitoring
-				sa.Journal, sa.Sink = j, c.sink(&delivered)
+				sa.Journal, sa.Sink = j, sink
 				died, err := provisionCrashing(ctx, c, sa)
 				if died == "" {
 					if err != nil {
@@ -133,7 +146,7 @@ func TestRecoverAfterCrashAtEveryStep(t *testing.T) {
 					}
 					continue // fewer changes than n in this setup
 				}
-				recs, err := iam.Recover(ctx, mem, j)
+				recs, err := iam.Recover(ctx, mem, j, iam.WithSink(sink))
 				if err != nil {
 					t.Fatalf("%s (died %s): Recover: %v", name, died, err)
 				}
@@ -196,5 +209,27 @@ func TestProvisionDeliveryFailureDeletesKey(t *testing.T) {
 	}
 	if runs, _ := j.Unfinished(ctx); len(runs) != 0 {
 		t.Fatalf("journal kept %d runs after a complete rollback", len(runs))
+	}
+}
+
+// Without a sink that can tell, a run that died handing its key over keeps
+// the key and says so.
+func TestRecoverUnverifiedDelivery(t *testing.T) {
+	ctx := context.Background()
+	mem := memory.New()
+	c := &crashing{Provider: mem, n: 7}
+	var delivered []string
+	sa := monitoring
+	sa.Journal = iam.NewMemoryJournal()
+	sa.Sink = iam.SinkFunc(c.sink(&delivered).Deliver)
+	if died, _ := provisionCrashing(ctx, c, sa); died != "before Deliver" {
+		t.Fatalf("died %q", died)
+	}
+	recs, err := iam.Recover(ctx, mem, sa.Journal)
+	if err != nil || len(recs) != 1 || !recs[0].Completed || !recs[0].Unverified || recs[0].KeyID == "" {
+		t.Fatalf("%+v %v", recs, err)
+	}
+	if _, err := mem.GetUser(ctx, "watcher_1"); err != nil {
+		t.Fatal(err)
 	}
 }

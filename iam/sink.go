@@ -40,3 +40,11 @@ type SinkFunc func(ctx context.Context, d Delivery) error
 
 // Deliver calls f.
 func (f SinkFunc) Deliver(ctx context.Context, d Delivery) error { return f(ctx, d) }
+
+// DeliveryVerifier is implemented by sinks that can tell whether a key
+// was delivered (a credentials file holds its ID). Recover asks it about a
+// run that died while handing its key over, to tell a delivered key (the
+// run is complete) from one that never reached the tool (deleted).
+type DeliveryVerifier interface {
+	Delivered(ctx context.Context, d Delivery) (bool, error)
+}
