@@ -3,6 +3,7 @@ package iam_test
 import (
 	"context"
 	"errors"
+	"iter"
 	"slices"
 	"strings"
 	"testing"
@@ -342,5 +343,65 @@ func TestDeprovisionResumes(t *testing.T) {
 		if _, err := p.GetUser(ctx, "watcher_1"); !errors.Is(err, iam.ErrNotFound) {
 			t.Fatalf("%s: user still there: %v", op, err)
 		}
+	}
+}
+
+func TestDeprovisionWithCleanup(t *testing.T) {
+	ctx := context.Background()
+	p := memory.New()
+	for _, u := range []string{"watcher_1", "watcher_2"} {
+		sa := monitoring
+		sa.User = u
+		if _, err := iam.Provision(ctx, p, sa); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A group iamkit does not own (another path) must survive.
+	if _, err := p.CreateUser(ctx, "human", &iam.UserOptions{Path: "/people/"}); err != nil {
+		t.Fatal(err)
+	}
+	if err := iam.Deprovision(ctx, p, "watcher_1", iam.WithCleanup()); err != nil {
+		t.Fatal(err)
+	}
+	// The group still has watcher_2: group and policy stay.
+	if _, err := p.GetGroup(ctx, "monitoring"); err != nil {
+		t.Fatalf("shared group removed: %v", err)
+	}
+	if err := iam.Deprovision(ctx, p, "watcher_2", iam.WithCleanup()); err != nil {
+		t.Fatal(err)
+	}
+	if got := state(t, p); !slices.Equal(got, []string{"user/human"}) {
+		t.Fatalf("left %q", got)
+	}
+}
+
+// foreignGroups reports every group outside iamkit's path, as groups made
+// by someone else look.
+type foreignGroups struct{ *memory.Provider }
+
+func (f foreignGroups) ListGroupsForUser(ctx context.Context, user string) iter.Seq2[*iam.Group, error] {
+	return func(yield func(*iam.Group, error) bool) {
+		for g, err := range f.Provider.ListGroupsForUser(ctx, user) {
+			if g != nil {
+				g.Path = "/ops/"
+			}
+			if !yield(g, err) {
+				return
+			}
+		}
+	}
+}
+
+func TestDeprovisionCleanupSparesWhatIsNotOwned(t *testing.T) {
+	ctx := context.Background()
+	p := foreignGroups{memory.New()}
+	if _, err := iam.Provision(ctx, p, monitoring); err != nil {
+		t.Fatal(err)
+	}
+	if err := iam.Deprovision(ctx, p, "watcher_1", iam.WithCleanup()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.GetGroup(ctx, "monitoring"); err != nil {
+		t.Fatalf("a group iamkit does not own was deleted: %v", err)
 	}
 }
