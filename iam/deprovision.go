@@ -34,47 +34,39 @@ type deprovisionOptions struct{ cleanup bool }
 func WithCleanup() DeprovisionOption { return func(o *deprovisionOptions) { o.cleanup = true } }
 
 // Deprovision removes user with everything that hangs on it: its access
-// keys, its group memberships, the policies attached to it directly, its
-// inline policies and whatever else the cloud hangs on a user (see
-// UserDependents), then the user. A policy named after the user (the name Provision gives a
-// policy it attaches to a user) is deleted too once detached, unless it is
-// still attached elsewhere. Groups and the policies attached to them are
-// left in place: other accounts may share them.
+// keys, the policies attached to it directly, its inline policies,
+// whatever else the cloud hangs on a user (see UserDependents) and its
+// group memberships, then the user. The policy Provision names after the
+// user is deleted too once attached nowhere. Groups and the policies
+// attached to them are left in place, since other accounts may share
+// them, unless WithCleanup is given.
 //
-// A policy is deleted only if iamkit owns it: it lies under the
-// provider's iamkit path (see DefaultPath).
+// Only what iamkit owns is ever deleted besides the user's own keys and
+// memberships: a policy or group must lie under the provider's iamkit
+// path (see DefaultPath).
 //
-// Every step is idempotent, so a Deprovision that failed midway can simply
-// be run again. A missing user is ErrNotFound.
+// Every step is idempotent and the user goes last, so a Deprovision that
+// failed midway can simply be run again. A missing user is ErrNotFound.
+// One failure a second run cannot see: with WithCleanup, the last member
+// has left a group and deleting the group failed; the error names the
+// group (DeleteGroup), which is then empty and can be deleted directly.
 func Deprovision(ctx context.Context, p Provider, user string, opts ...DeprovisionOption) error {
 	var o deprovisionOptions
 	for _, f := range opts {
 		f(&o)
 	}
+	// The user is deleted last: as long as it exists, a Deprovision that
+	// failed can be run again and find everything that hangs on it.
 	if _, err := p.GetUser(ctx, user); err != nil {
 		return err
 	}
-	var groups []*Group
-	var policies []*Policy
 	keys, err := Collect(p.ListAccessKeys(ctx, user))
 	if err != nil {
 		return err
 	}
 	for _, k := range keys {
-		if err := p.DeleteAccessKey(ctx, user, k.ID); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := ignoreNotFound(p.DeleteAccessKey(ctx, user, k.ID)); err != nil {
 			return err
-		}
-	}
-	if caps := p.Capabilities(); caps.Groups {
-		gs, err := Collect(p.ListGroupsForUser(ctx, user))
-		if err != nil && !errors.Is(err, ErrUnsupported) {
-			return err
-		}
-		groups = gs
-		for _, g := range groups {
-			if err := p.RemoveUserFromGroup(ctx, g.Name, user); err != nil && !errors.Is(err, ErrNotFound) {
-				return err
-			}
 		}
 	}
 	pols, err := Collect(p.ListAttachedPolicies(ctx, UserPrincipal(user)))
@@ -82,12 +74,19 @@ func Deprovision(ctx context.Context, p Provider, user string, opts ...Deprovisi
 		return err
 	}
 	for _, pol := range pols {
-		if err := p.DetachPolicy(ctx, pol.Name, UserPrincipal(user)); err != nil && !errors.Is(err, ErrNotFound) {
+		if err := ignoreNotFound(p.DetachPolicy(ctx, pol.Name, UserPrincipal(user))); err != nil {
 			return err
 		}
-		if pol.Name == user || o.cleanup {
-			policies = append(policies, pol)
+		if o.cleanup && pol.Name != user {
+			if err := deleteIfUnused(ctx, p, pol.Name); err != nil {
+				return err
+			}
 		}
+	}
+	// The policy Provision names after the user, also when a previous run
+	// detached it and failed before deleting it.
+	if err := deleteIfUnused(ctx, p, user); err != nil {
+		return err
 	}
 	if ip, ok := p.(InlinePolicies); ok && p.Capabilities().InlinePolicies {
 		inline, err := Collect(ip.ListInlinePolicies(ctx, UserPrincipal(user)))
@@ -95,7 +94,7 @@ func Deprovision(ctx context.Context, p Provider, user string, opts ...Deprovisi
 			return err
 		}
 		for _, pol := range inline {
-			if err := ip.DeleteInlinePolicy(ctx, UserPrincipal(user), pol.Name); err != nil && !errors.Is(err, ErrNotFound) {
+			if err := ignoreNotFound(ip.DeleteInlinePolicy(ctx, UserPrincipal(user), pol.Name)); err != nil {
 				return err
 			}
 		}
@@ -105,65 +104,74 @@ func Deprovision(ctx context.Context, p Provider, user string, opts ...Deprovisi
 			return err
 		}
 	}
-	if err := p.DeleteUser(ctx, user); err != nil {
-		return err
-	}
-	if o.cleanup {
+	if p.Capabilities().Groups {
+		groups, err := Collect(p.ListGroupsForUser(ctx, user))
+		if err != nil && !errors.Is(err, ErrUnsupported) {
+			return err
+		}
 		for _, g := range groups {
-			pols, err := cleanupGroup(ctx, p, g)
-			if err != nil {
+			if err := leaveGroup(ctx, p, g, user, o.cleanup); err != nil {
 				return err
 			}
-			policies = append(policies, pols...)
 		}
 	}
-	return deleteUnused(ctx, p, policies)
+	return p.DeleteUser(ctx, user)
 }
 
-// cleanupGroup deletes g if iamkit owns it and it has no member left, and
-// returns the policies it detached from it.
-func cleanupGroup(ctx context.Context, p Provider, g *Group) ([]*Policy, error) {
-	if !ownedPath(p, g.Path) {
-		return nil, nil
-	}
-	members, err := Collect(p.ListGroupMembers(ctx, g.Name))
-	if err != nil || len(members) > 0 {
-		return nil, ignoreNotFound(err)
-	}
-	pols, err := Collect(p.ListAttachedPolicies(ctx, GroupPrincipal(g.Name)))
-	if err != nil {
-		return nil, ignoreNotFound(err)
-	}
-	for _, pol := range pols {
-		if err := p.DetachPolicy(ctx, pol.Name, GroupPrincipal(g.Name)); ignoreNotFound(err) != nil {
-			return nil, err
-		}
-	}
-	return pols, ignoreNotFound(p.DeleteGroup(ctx, g.Name))
-}
-
-// deleteUnused deletes the policies iamkit owns that are attached nowhere:
-// a policy still attached elsewhere is refused with ErrConflict and kept.
-func deleteUnused(ctx context.Context, p Provider, pols []*Policy) error {
-	seen := map[string]bool{}
-	for _, pol := range pols {
-		if seen[pol.Name] {
-			continue
-		}
-		seen[pol.Name] = true
-		full, err := p.GetPolicy(ctx, pol.Name)
+// leaveGroup removes user from g. With cleanup, a group iamkit owns that
+// user was the last member of goes too, with its policies where nothing
+// else uses them; the membership is removed last but one, so that a run
+// that failed before finds the group again.
+func leaveGroup(ctx context.Context, p Provider, g *Group, user string, cleanup bool) error {
+	last := false
+	if cleanup && ownedPath(p, g.Path) {
+		members, err := Collect(p.ListGroupMembers(ctx, g.Name))
 		if err != nil {
-			if errors.Is(err, ErrNotFound) {
-				continue
+			return ignoreNotFound(err)
+		}
+		last = len(members) == 1 && members[0].Name == user
+	}
+	if last {
+		pols, err := Collect(p.ListAttachedPolicies(ctx, GroupPrincipal(g.Name)))
+		if err != nil {
+			return err
+		}
+		for _, pol := range pols {
+			if err := ignoreNotFound(p.DetachPolicy(ctx, pol.Name, GroupPrincipal(g.Name))); err != nil {
+				return err
 			}
+			if err := deleteIfUnused(ctx, p, pol.Name); err != nil {
+				return err
+			}
+		}
+		// The policy Provision names after the group, if a previous run
+		// detached it and failed before deleting it.
+		if err := deleteIfUnused(ctx, p, g.Name); err != nil {
 			return err
 		}
-		if !ownedPath(p, full.Path) {
-			continue
-		}
-		if err := p.DeletePolicy(ctx, pol.Name); err != nil && !errors.Is(err, ErrConflict) && !errors.Is(err, ErrNotFound) {
-			return err
-		}
+	}
+	if err := ignoreNotFound(p.RemoveUserFromGroup(ctx, g.Name, user)); err != nil {
+		return err
+	}
+	if last {
+		return ignoreNotFound(p.DeleteGroup(ctx, g.Name))
+	}
+	return nil
+}
+
+// deleteIfUnused deletes policy name if iamkit owns it and it is attached
+// nowhere: a policy still attached elsewhere is refused with ErrConflict
+// and kept.
+func deleteIfUnused(ctx context.Context, p Provider, name string) error {
+	pol, err := p.GetPolicy(ctx, name)
+	if err != nil {
+		return ignoreNotFound(err)
+	}
+	if !ownedPath(p, pol.Path) {
+		return nil
+	}
+	if err := p.DeletePolicy(ctx, name); err != nil && !errors.Is(err, ErrConflict) {
+		return ignoreNotFound(err)
 	}
 	return nil
 }
