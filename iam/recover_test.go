@@ -233,3 +233,54 @@ func TestRecoverUnverifiedDelivery(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// A rotation that dies between creating its key and the sink having it
+// leaves a journal from which Recover deletes the undelivered key; the old
+// key stays the one in use.
+func TestRecoverRotateAfterCrash(t *testing.T) {
+	ctx := context.Background()
+	for n := 1; n <= 2; n++ {
+		for _, after := range []bool{false, true} {
+			mem := memory.New()
+			acct, err := iam.Provision(ctx, mem, monitoring)
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := &crashing{Provider: mem, n: n, after: after}
+			var delivered []string
+			sink := c.sink(&delivered)
+			j := iam.NewMemoryJournal()
+			died := func() (at string) {
+				defer func() {
+					if r := recover(); r != nil {
+						at = r.(crash).at
+					}
+				}()
+				_, _ = iam.Rotate(ctx, c, "watcher_1", iam.RotateOptions{Sink: sink, Journal: j})
+				return ""
+			}()
+			if died == "" {
+				t.Fatalf("change %d after=%v: no crash", n, after)
+			}
+			recs, err := iam.Recover(ctx, mem, j, iam.WithSink(sink))
+			if err != nil || len(recs) != 1 {
+				t.Fatalf("%s: %+v %v", died, recs, err)
+			}
+			keys, _ := iam.Collect(mem.ListAccessKeys(ctx, "watcher_1"))
+			var ids []string
+			for _, k := range keys {
+				ids = append(ids, k.ID+"/"+string(k.Status))
+			}
+			switch {
+			case recs[0].Completed:
+				if len(delivered) != 1 || !slices.Contains(ids, delivered[0]+"/Active") {
+					t.Fatalf("%s: completed, keys %v, delivered %v", died, ids, delivered)
+				}
+			default:
+				if !slices.Equal(ids, []string{acct.Key.ID + "/Active"}) {
+					t.Fatalf("%s: keys after Recover %v, want only the old one", died, ids)
+				}
+			}
+		}
+	}
+}

@@ -45,6 +45,10 @@ type RotateOptions struct {
 	// Now is the clock that key ages and expiries are judged by; nil for
 	// time.Now. It does not drive Grace, which is real time.
 	Now func() time.Time
+	// Journal, when set, records the new key from its creation to its
+	// delivery, so that Recover deletes it if the process dies before the
+	// sink has it.
+	Journal Journal
 }
 
 func (o *RotateOptions) now() time.Time {
@@ -176,6 +180,19 @@ func Rotate(ctx context.Context, p Provider, user string, opts RotateOptions) (*
 		rt.out.Deleted = append(rt.out.Deleted, k.ID)
 	}
 
+	jr, err := newRun(ctx, "Rotate", p, opts.Journal)
+	if err != nil {
+		return nil, err
+	}
+	step := Step{Action: StepCreateKey, User: user}
+	for _, k := range keys {
+		if !slices.Contains(room, k) {
+			step.ExistingKeys = append(step.ExistingKeys, k.ID)
+		}
+	}
+	if err := jr.record(ctx, EventIntent, &step); err != nil {
+		return nil, jr.closeIfClean(ctx, rt.fail(ctx, "journal access key creation for "+res, err))
+	}
 	nk, err := p.CreateAccessKey(ctx, user, opts.Key)
 	if err != nil {
 		// The cloud may have made the key and lost the answer: sweep for
@@ -186,14 +203,23 @@ func Rotate(ctx context.Context, p Provider, user string, opts RotateOptions) (*
 				rt.before = append(rt.before, k.ID)
 			}
 		}
-		return nil, rt.fail(ctx, "create access key for "+res, err)
+		return nil, jr.closeIfClean(ctx, rt.fail(ctx, "create access key for "+res, err))
 	}
 	rt.undelivered = nk
+	step.KeyID = nk.ID
+	if err := errors.Join(jr.record(ctx, EventDone, &step), jr.record(ctx, EventDelivering, &step)); err != nil {
+		return nil, jr.closeIfClean(ctx, rt.fail(ctx, "journal access key "+nk.ID+" of "+res, err))
+	}
 	d := Delivery{Provider: p.Name(), User: user, Key: nk, Settings: maps.Clone(opts.Settings)}
 	if err := opts.Sink.Deliver(ctx, d); err != nil {
-		return nil, rt.fail(ctx, "deliver access key "+nk.ID+" of "+res, err)
+		return nil, jr.closeIfClean(ctx, rt.fail(ctx, "deliver access key "+nk.ID+" of "+res, err))
 	}
 	rt.undelivered = nil
+	// Delivered: from here on nothing is rolled back, and a crash leaves
+	// nothing for Recover to undo.
+	if jr.record(ctx, EventDelivered, &step) == nil {
+		_ = jr.finish(ctx)
+	}
 	rt.out.New = nk
 	rt.out.Pending = old
 

@@ -114,6 +114,16 @@ func (r *run) finish(ctx context.Context) error {
 	return r.j.Finish(context.WithoutCancel(ctx), r.id)
 }
 
+// closeIfClean finishes the run in the journal when err, a workflow's
+// failure, was rolled back completely, and returns err.
+func (r *run) closeIfClean(ctx context.Context, err error) error {
+	var we *WorkflowError
+	if r.j != nil && errors.As(err, &we) && len(we.Left) == 0 {
+		_ = r.j.Finish(context.WithoutCancel(ctx), r.id)
+	}
+	return err
+}
+
 // undoStep reverses one step; what is already gone counts as undone.
 func undoStep(ctx context.Context, p Provider, s Step) error {
 	var err error
