@@ -10,7 +10,25 @@
 // a managed policy translated from a portable policy.Document, the user,
 // its membership and an access key. It is idempotent and rolls back what it
 // created when a step fails. Deprovision removes a user and everything that
-// hangs on it.
+// hangs on it (WithCleanup: also the groups and policies iamkit created that
+// nothing uses any more).
+//
+// Rotate replaces a user's access key without downtime and within the
+// cloud's key cap: the new key is created and delivered to a Sink before
+// the old one is deactivated and, after a grace period, deleted;
+// RotateOlderThan rotates every key past an age; RetireKeys finishes a
+// rotation that stopped after delivery.
+//
+// # Crash safety and delivery
+//
+// A process can die between any two cloud calls, and a new key's secret
+// exists only in the create response. With a Journal (NewFileJournal:
+// append-only, fsync'd, one file per run), Provision and Rotate record
+// their intent before each change and their progress after it; Recover then
+// finishes or undoes what an interrupted run left, deleting every key whose
+// secret never reached its Sink. A Sink (see package iam/sink for
+// credential files) receives each new key; a key counts as delivered only
+// once the sink returned nil.
 //
 //	acct, err := iam.Provision(ctx, p, iam.ServiceAccount{
 //		User:   "watcher_1",
