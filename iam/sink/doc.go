@@ -25,7 +25,8 @@
 // comments, blank lines and unknown keys. The INI and dotenv sinks keep
 // every other byte as it was; OutscaleConfig keeps every other value and
 // the order of keys but re-indents the JSON; CloudsYAML keeps values,
-// comments and order but re-indents the YAML (gopkg.in/yaml.v3).
+// comments and order but re-indents the YAML (gopkg.in/yaml.v3), which
+// can also drop a blank line or move a comment to a neighbouring line.
 //
 // The write is atomic. The new content goes to a temporary file in the
 // same directory, created with mode 0600, synced, then renamed over the
@@ -64,5 +65,14 @@
 //   - no kind: other I/O errors (disk full…), reachable with errors.As.
 //
 // Delivery.Settings supply the non-secret values (region, endpoint, auth
-// URL, project); each sink's documentation says which it uses.
+// URL, project); each sink's documentation says which it uses. Every sink
+// also accepts the "memory" provider's keys, so that programs tested
+// against the fake provider exercise the same sink.
+//
+// # Recovery
+//
+// Every sink is also an iam.DeliveryVerifier: Delivered reports whether
+// the file holds the key ID in the sink's entry, which iam.Recover asks
+// about a run that died while delivering (pass the sink with
+// iam.WithSink).
 package sink

@@ -35,7 +35,10 @@ func Literal(value string) Source { return Source("literal:" + value) }
 
 // EnvVar is one variable a Dotenv writes.
 type EnvVar struct {
+	// Name is the variable's name: letters, digits and "_", not starting
+	// with a digit.
 	Name string
+	// From says what the variable holds.
 	From Source
 }
 
@@ -109,12 +112,14 @@ var dotenvConflicts = map[string][]string{
 // is appended. Other lines stay byte for byte.
 //
 // Values are written bare when they hold only [A-Za-z0-9_./:@%+,=-];
-// otherwise in single quotes, which every reader takes literally; a value
+// otherwise in single quotes, which the readers take literally (but see
+// "${" below); a value
 // holding a single quote or a backslash goes in double quotes with "\"
-// and "\\" escaped. A value holding a quote or backslash and also "$" or
-// "`", or any control character, has no spelling that all readers agree
-// on: Deliver refuses it (ErrInvalid) rather than write something a reader
-// would misread.
+// and "\\" escaped. Some values have no spelling that all readers agree
+// on: one holding a quote or backslash and also "$" or "`", one holding
+// "${" (python-dotenv expands it even in single quotes, with no escape),
+// one holding a control character. Deliver refuses them (ErrInvalid)
+// rather than write something a reader would misread.
 type Dotenv struct {
 	// Path is the file; required (no default: a dotenv file belongs to
 	// one tool's directory).
@@ -184,7 +189,7 @@ func (s Dotenv) Deliver(ctx context.Context, d iam.Delivery) error {
 			if v.From == KeySecret {
 				what = "the secret"
 			}
-			return t.fail(iam.ErrInvalid, what+" cannot be written so that every dotenv reader and sh read it back unchanged (a quote or backslash together with $ or `, or a control character)", nil)
+			return t.fail(iam.ErrInvalid, what+" cannot be written so that every dotenv reader and sh read it back unchanged (a quote or backslash together with $ or `, ${, or a control character)", nil)
 		}
 		set = append(set, assign{name: v.Name, value: q})
 	}
@@ -310,7 +315,7 @@ var bareValue = regexp.MustCompile(`^[A-Za-z0-9_./:@%+,=-]+$`)
 // is false when no spelling does.
 func dotenvQuote(v string) (string, bool) {
 	switch {
-	case hasControl(v):
+	case hasControl(v), strings.Contains(v, "${"):
 		return "", false
 	case bareValue.MatchString(v):
 		return v, true

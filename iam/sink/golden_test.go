@@ -95,7 +95,11 @@ var goldenCases = []goldenCase{
 	{"dotenv_new_outscale", ".env", func(p string) iam.Sink { return Dotenv{Path: p} },
 		delivery("outscale", map[string]string{iam.SettingRegion: "eu-west-2"})},
 	{"dotenv_new_ovh", ".env", func(p string) iam.Sink { return Dotenv{Path: p} },
-		func() iam.Delivery { d := ovhKey(); d.Settings = map[string]string{iam.SettingEndpoint: "ovh-eu"}; return d }()},
+		func() iam.Delivery {
+			d := ovhKey()
+			d.Settings = map[string]string{iam.SettingEndpoint: "ovh-eu"}
+			return d
+		}()},
 	{"dotenv_new_memory", ".env", func(p string) iam.Sink { return Dotenv{Path: p} },
 		delivery("memory", nil)},
 }
