@@ -195,3 +195,64 @@ func (f fileSink) Delivered(ctx context.Context, d iam.Delivery) (bool, error) {
 	}
 	return string(b) == d.Key.ID, err
 }
+
+// failer answers the n-th change with an IAM LimitExceeded error, without
+// sending it: an ordinary failure, which Provision must roll back at once.
+type failer struct {
+	h     *http.Client
+	n     int
+	count *int
+}
+
+func (f failer) Do(r *http.Request) (*http.Response, error) {
+	if r.Body != nil {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		v, _ := url.ParseQuery(string(body))
+		for _, c := range changes {
+			if v.Get("Action") == c {
+				*f.count++
+				if *f.count == f.n {
+					const xml = `<ErrorResponse><Error><Type>Sender</Type><Code>LimitExceeded</Code><Message>injected</Message></Error><RequestId>1</RequestId></ErrorResponse>`
+					return &http.Response{StatusCode: 409, Status: "409 Conflict", Header: http.Header{"Content-Type": {"text/xml"}},
+						Body: io.NopCloser(strings.NewReader(xml)), Request: r, ContentLength: int64(len(xml))}, nil
+				}
+			}
+		}
+	}
+	return f.h.Do(r)
+}
+
+// A cloud error at any change of Provision, against a real IAM API, is
+// rolled back at once: nothing of the account is left.
+func TestProvisionRollsBackOnMoto(t *testing.T) {
+	srv := moto.Start(t, moto.Options{})
+	ctx := context.Background()
+	admin := motoProvider(t, srv, nil, aws.Options{AccountID: moto.AccountID, CheckDependents: true})
+	for n := 1; n <= len(changes); n++ {
+		name := fmt.Sprintf("fail-%d", n)
+		count := 0
+		cfg := srv.Config(moto.AdminKeyID, moto.AdminSecret, nil)
+		cfg.HTTPClient = failer{h: http.DefaultClient, n: n, count: &count}
+		p, err := aws.New(ctx, aws.Options{Config: &cfg, Endpoint: srv.Endpoint, AccountID: moto.AccountID, Retry: fastRetry, CheckDependents: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = iam.Provision(ctx, p, iam.ServiceAccount{User: name, Group: name, Policy: policy.ReadOnly(policy.Compute)})
+		if iam.KindOf(err) != iam.ErrLimit {
+			t.Fatalf("change %d: err = %v, want the injected LimitExceeded", n, err)
+		}
+		for what, get := range map[string]func() error{
+			"user":   func() error { _, err := admin.GetUser(ctx, name); return err },
+			"group":  func() error { _, err := admin.GetGroup(ctx, name); return err },
+			"policy": func() error { _, err := admin.GetPolicy(ctx, name); return err },
+		} {
+			if err := get(); !errors.Is(err, iam.ErrNotFound) {
+				t.Errorf("change %d (%s) failed but the %s is left: %v", n, changes[n-1], what, err)
+			}
+		}
+	}
+}
