@@ -34,7 +34,7 @@ func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, er
 	if err != nil {
 		return nil, p.wrap(ctx, op, res, err)
 	}
-	p.recent.add(res)
+	p.recent.Add(res)
 	return groupView(out.Group), nil
 }
 
@@ -91,7 +91,7 @@ func (p *Provider) DeleteGroup(ctx context.Context, name string) error {
 	if _, err := p.iam.DeleteGroup(ctx, &iamsdk.DeleteGroupInput{GroupName: awssdk.String(name)}); err != nil {
 		return p.wrap(ctx, op, res, err)
 	}
-	p.recent.remove(res)
+	p.recent.Remove(res)
 	return nil
 }
 

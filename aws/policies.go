@@ -185,7 +185,7 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 	if err != nil {
 		return nil, p.wrap(ctx, op, res, err)
 	}
-	p.recent.add(res)
+	p.recent.Add(res)
 	view := p.policyView(out.Policy, canonical(native))
 	if view.Description == "" {
 		// IAM's CreatePolicy answer leaves the description out.
@@ -395,7 +395,7 @@ func (p *Provider) DeletePolicy(ctx context.Context, name string) error {
 	if _, err := p.iam.DeletePolicy(ctx, &iamsdk.DeletePolicyInput{PolicyArn: awssdk.String(arn)}); err != nil {
 		return p.wrap(ctx, op, res, err)
 	}
-	p.recent.remove(res)
+	p.recent.Remove(res)
 	return nil
 }
 

@@ -2,6 +2,7 @@ package aws
 
 import (
 	"context"
+	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"strings"
 	"sync"
 
@@ -89,7 +90,7 @@ type Provider struct {
 	pageSize int32
 	checkDep bool
 	rules    iam.NameRules
-	recent   recentSet
+	recent   iamretry.Recent
 
 	acctMu    sync.Mutex
 	accountID string

@@ -2,8 +2,7 @@ package aws
 
 import (
 	"context"
-	"math/rand/v2"
-	"sync"
+	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"time"
 )
 
@@ -74,76 +73,12 @@ func (r RetryOptions) withDefaults() RetryOptions {
 	return r
 }
 
-// delay returns the wait before attempt n+1 (n counted from 1): a random
-// duration up to BaseDelay·2^(n-1), capped at MaxDelay.
-func (r RetryOptions) delay(n int) time.Duration {
-	d := r.BaseDelay
-	for i := 1; i < n && d < r.MaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, r.MaxDelay)
-	return time.Duration(rand.Int64N(int64(d) + 1))
-}
+// delay returns the wait before attempt n+1 (n counted from 1), with
+// full jitter.
+func (r RetryOptions) delay(n int) time.Duration { return iamretry.Delay(r.BaseDelay, r.MaxDelay, n) }
 
 // sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// recentSet remembers what this Provider created lately, so that only
-// calls about those retry NoSuchEntity.
-type recentSet struct {
-	mu sync.Mutex
-	m  map[string]time.Time
-}
-
-// add records that key ("user/NAME", "group/NAME", "policy/NAME") was just
-// created.
-func (s *recentSet) add(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.m == nil {
-		s.m = map[string]time.Time{}
-	}
-	s.m[key] = time.Now()
-}
-
-// remove forgets key, after a delete: a NoSuchEntity about it is then
-// the truth.
-func (s *recentSet) remove(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, key)
-}
-
-// any reports whether one of keys was created less than window ago,
-// pruning the old entries.
-func (s *recentSet) any(window time.Duration, keys ...string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	for k, t := range s.m {
-		if now.Sub(t) > window {
-			delete(s.m, k)
-		}
-	}
-	for _, k := range keys {
-		if _, ok := s.m[k]; ok {
-			return true
-		}
-	}
-	return false
-}
+func sleep(ctx context.Context, d time.Duration) error { return iamretry.Sleep(ctx, d) }
 
 // consistent runs call, and runs it again while it answers NoSuchEntity
 // and one of the resources it names (keys) was created lately by this
@@ -151,7 +86,7 @@ func (s *recentSet) any(window time.Duration, keys ...string) bool {
 // unwrapped (the caller maps it).
 func (p *Provider) consistent(ctx context.Context, call func() error, keys ...string) error {
 	err := call()
-	if err == nil || !isNotFound(err) || !p.recent.any(p.retry.Window, keys...) {
+	if err == nil || !isNotFound(err) || !p.recent.Any(p.retry.Window, keys...) {
 		return err
 	}
 	for n := 1; n < p.retry.Attempts; n++ {

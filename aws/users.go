@@ -119,7 +119,7 @@ func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOp
 	if err != nil {
 		return nil, p.wrap(ctx, op, res, err)
 	}
-	p.recent.add(res)
+	p.recent.Add(res)
 	u := userView(out.User)
 	if u.Tags == nil && len(o.Tags) > 0 {
 		u.Tags = o.Tags
@@ -184,7 +184,7 @@ func (p *Provider) DeleteUser(ctx context.Context, name string) error {
 	if err != nil {
 		return p.wrap(ctx, op, res, err)
 	}
-	p.recent.remove(res)
+	p.recent.Remove(res)
 	return nil
 }
 

@@ -30,7 +30,7 @@ func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, er
 	if err != nil {
 		return nil, err
 	}
-	p.recent.add(res)
+	p.recent.Add(res)
 	if out.UserGroup == nil {
 		return &iam.Group{Name: name, Path: "/"}, nil
 	}
@@ -88,7 +88,7 @@ func (p *Provider) DeleteGroup(ctx context.Context, name string) error {
 		return resp, err
 	}, res)
 	if err == nil {
-		p.recent.remove(res)
+		p.recent.Remove(res)
 	}
 	return err
 }

@@ -58,7 +58,7 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 	if err != nil {
 		return nil, err
 	}
-	p.recent.add(res)
+	p.recent.Add(res)
 	pol := &iam.Policy{Name: in.Name, Description: in.Description, Version: "v1"}
 	if out.Policy != nil {
 		pol = policyOf(*out.Policy)
@@ -88,7 +88,7 @@ func (p *Provider) findPolicy(ctx context.Context, op, name string) (*osc.Policy
 				return m, nil
 			}
 		}
-		if n >= p.retry.Attempts || !p.recent.any(p.retry.Window, res) {
+		if n >= p.retry.Attempts || !p.recent.Any(p.retry.Window, res) {
 			return nil, fail(op, res, iam.ErrNotFound, "no such policy")
 		}
 		if err := p.retry.Sleep(ctx, p.retry.delay(n)); err != nil {
@@ -272,7 +272,7 @@ func (p *Provider) DeletePolicy(ctx context.Context, name string) error {
 		return resp, err
 	})
 	if err == nil {
-		p.recent.remove(res)
+		p.recent.Remove(res)
 	}
 	return err
 }

@@ -3,6 +3,7 @@ package outscale
 import (
 	"context"
 	"fmt"
+	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"net/http"
 	"net/url"
 	"sort"
@@ -56,7 +57,7 @@ type Provider struct {
 	endpoint string
 	retry    RetryOptions
 	pageSize int32
-	recent   recentSet
+	recent   iamretry.Recent
 }
 
 var (

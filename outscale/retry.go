@@ -2,9 +2,8 @@ package outscale
 
 import (
 	"context"
-	"math/rand/v2"
+	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/iamkit/iamkit/iam"
@@ -59,67 +58,12 @@ func (r RetryOptions) withDefaults() RetryOptions {
 	return r
 }
 
-// delay returns the wait before attempt n+1 (n from 1), with full jitter.
-func (r RetryOptions) delay(n int) time.Duration {
-	d := r.BaseDelay
-	for i := 1; i < n && d < r.MaxDelay; i++ {
-		d *= 2
-	}
-	d = min(d, r.MaxDelay)
-	return time.Duration(rand.Int64N(int64(d) + 1))
-}
+// delay returns the wait before attempt n+1 (n counted from 1), with
+// full jitter.
+func (r RetryOptions) delay(n int) time.Duration { return iamretry.Delay(r.BaseDelay, r.MaxDelay, n) }
 
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
-}
-
-// recentSet remembers what this Provider created lately.
-type recentSet struct {
-	mu sync.Mutex
-	m  map[string]time.Time
-}
-
-func (s *recentSet) add(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.m == nil {
-		s.m = map[string]time.Time{}
-	}
-	s.m[key] = time.Now()
-}
-
-func (s *recentSet) remove(key string) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.m, key)
-}
-
-func (s *recentSet) any(window time.Duration, keys ...string) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	now := time.Now()
-	for k, t := range s.m {
-		if now.Sub(t) > window {
-			delete(s.m, k)
-		}
-	}
-	for _, k := range keys {
-		if _, ok := s.m[k]; ok {
-			return true
-		}
-	}
-	return false
-}
+// sleep waits d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error { return iamretry.Sleep(ctx, d) }
 
 // call runs one SDK call under op and resource, mapping its error and
 // retrying as RetryOptions say. fn returns the HTTP response and the SDK
@@ -137,7 +81,7 @@ func (p *Provider) call(ctx context.Context, op, resource string, conflict error
 		}
 		werr := wrap(ctx, op, resource, resp, err, conflict)
 		retry := isKind(werr, iam.ErrThrottled) ||
-			isKind(werr, iam.ErrNotFound) && len(fresh) > 0 && p.recent.any(p.retry.Window, fresh...)
+			isKind(werr, iam.ErrNotFound) && len(fresh) > 0 && p.recent.Any(p.retry.Window, fresh...)
 		if !retry || n >= p.retry.Attempts {
 			return werr
 		}

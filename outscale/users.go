@@ -89,7 +89,7 @@ func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOp
 	if err != nil {
 		return nil, err
 	}
-	p.recent.add(res)
+	p.recent.Add(res)
 	if out.User == nil {
 		return &iam.User{Name: name, Path: "/"}, nil
 	}
@@ -123,7 +123,7 @@ func (p *Provider) GetUser(ctx context.Context, name string) (*iam.User, error) 
 			}
 		}
 		// Not listed: retry while it was created lately (propagation).
-		if n >= p.retry.Attempts || !p.recent.any(p.retry.Window, res) {
+		if n >= p.retry.Attempts || !p.recent.Any(p.retry.Window, res) {
 			return nil, fail(op, res, iam.ErrNotFound, "no such user")
 		}
 		if err := p.retry.Sleep(ctx, p.retry.delay(n)); err != nil {
@@ -150,7 +150,7 @@ func (p *Provider) DeleteUser(ctx context.Context, name string) error {
 		return resp, err
 	}, res)
 	if err == nil {
-		p.recent.remove(res)
+		p.recent.Remove(res)
 	}
 	return err
 }
