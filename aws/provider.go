@@ -2,7 +2,6 @@ package aws
 
 import (
 	"context"
-	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"strings"
 	"sync"
 
@@ -13,6 +12,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 
 	"github.com/iamkit/iamkit/iam"
+	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"github.com/iamkit/iamkit/policy"
 )
 

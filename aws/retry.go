@@ -2,8 +2,9 @@ package aws
 
 import (
 	"context"
-	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"time"
+
+	iamretry "github.com/iamkit/iamkit/internal/retry"
 )
 
 // RetryOptions tune the two kinds of retry the provider does. Zero fields

@@ -3,7 +3,6 @@ package outscale
 import (
 	"context"
 	"fmt"
-	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"net/http"
 	"net/url"
 	"sort"
@@ -12,6 +11,7 @@ import (
 	osc "github.com/outscale/osc-sdk-go/v2"
 
 	"github.com/iamkit/iamkit/iam"
+	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"github.com/iamkit/iamkit/policy"
 	"github.com/iamkit/iamkit/provider"
 )

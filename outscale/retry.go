@@ -2,11 +2,11 @@ package outscale
 
 import (
 	"context"
-	iamretry "github.com/iamkit/iamkit/internal/retry"
 	"net/http"
 	"time"
 
 	"github.com/iamkit/iamkit/iam"
+	iamretry "github.com/iamkit/iamkit/internal/retry"
 )
 
 // RetryOptions tune the provider's two kinds of retry. Zero fields take

@@ -38,6 +38,9 @@ func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, er
 	}
 	g := &group{name: name, path: defaultPath, created: p.now(), members: map[string]struct{}{}, policies: map[string]struct{}{}}
 	p.groups[name] = g
+	if err := p.commit(op, res); err != nil {
+		return nil, err
+	}
 	return g.view(), nil
 }
 
@@ -90,7 +93,7 @@ func (p *Provider) DeleteGroup(ctx context.Context, name string) error {
 		return fail(op, res, iam.ErrConflict, "group still has %s; remove or detach them first", strings.Join(deps, ", "))
 	}
 	delete(p.groups, name)
-	return nil
+	return p.commit(op, res)
 }
 
 // AddUserToGroup makes user a member of group; adding a member again is
@@ -110,7 +113,7 @@ func (p *Provider) AddUserToGroup(ctx context.Context, groupName, userName strin
 	}
 	g.members[userName] = struct{}{}
 	u.groups[groupName] = struct{}{}
-	return nil
+	return p.commit(op, res)
 }
 
 // RemoveUserFromGroup ends a membership; ErrNotFound if there is none.
@@ -132,7 +135,7 @@ func (p *Provider) RemoveUserFromGroup(ctx context.Context, groupName, userName 
 	}
 	delete(g.members, userName)
 	delete(u.groups, groupName)
-	return nil
+	return p.commit(op, res)
 }
 
 // membership looks up both ends of a membership; p.mu must be held.

@@ -128,6 +128,9 @@ func (p *Provider) CreateAccessKey(ctx context.Context, userName string, opts *i
 	}
 	p.keys[id] = k
 	u.keys[id] = k
+	if err := p.commit(op, res); err != nil {
+		return nil, err
+	}
 	out := k.view()
 	out.Secret = iam.NewSecret(secret)
 	return out, nil
@@ -172,7 +175,7 @@ func (p *Provider) SetAccessKeyStatus(ctx context.Context, userName, keyID strin
 		return err
 	}
 	k.status = status
-	return nil
+	return p.commit(op, res)
 }
 
 // DeleteAccessKey deletes a key of user. ErrNotFound if the user or the
@@ -192,7 +195,7 @@ func (p *Provider) DeleteAccessKey(ctx context.Context, userName, keyID string) 
 	}
 	delete(p.keys, k.id)
 	delete(p.users[userName].keys, k.id)
-	return nil
+	return p.commit(op, res)
 }
 
 // userKey finds key id of user; p.mu must be held.

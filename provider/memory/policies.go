@@ -131,6 +131,9 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 	}
 	m.addVersion(doc, native, now, p.limits.PolicyVersions)
 	p.policies[in.Name] = m
+	if err := p.commit(op, res); err != nil {
+		return nil, err
+	}
 	return m.view(), nil
 }
 
@@ -179,6 +182,9 @@ func (p *Provider) UpdatePolicy(ctx context.Context, name string, doc policy.Doc
 		return nil, fail(op, res, iam.ErrNotFound, "")
 	}
 	m.addVersion(doc, native, p.now(), p.limits.PolicyVersions)
+	if err := p.commit(op, res); err != nil {
+		return nil, err
+	}
 	return m.view(), nil
 }
 
@@ -207,7 +213,7 @@ func (p *Provider) DeletePolicy(ctx context.Context, name string) error {
 		return fail(op, res, iam.ErrConflict, "policy is attached to %s; detach it first", strings.Join(to, " and "))
 	}
 	delete(p.policies, name)
-	return nil
+	return p.commit(op, res)
 }
 
 // checkPrincipal returns the ErrInvalid of a principal that is neither a
@@ -268,7 +274,7 @@ func (p *Provider) AttachPolicy(ctx context.Context, name string, to iam.Princip
 	}
 	set[name] = struct{}{}
 	m.attached(to)[to.Name] = struct{}{}
-	return nil
+	return p.commit(op, res)
 }
 
 // DetachPolicy detaches policy name from a user or group; ErrNotFound if
@@ -295,7 +301,7 @@ func (p *Provider) DetachPolicy(ctx context.Context, name string, from iam.Princ
 	}
 	delete(set, name)
 	delete(m.attached(from), from.Name)
-	return nil
+	return p.commit(op, res)
 }
 
 // ListAttachedPolicies lists the policies attached to a user or group,

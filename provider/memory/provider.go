@@ -65,6 +65,9 @@ type config struct {
 	clock    func() time.Time
 	pageSize int
 	keyDelay time.Duration
+	// stateFile is where the state is saved after every change; "" for
+	// none.
+	stateFile string
 }
 
 // WithLimits sets the quotas; zero fields keep their default.
@@ -99,6 +102,8 @@ type Provider struct {
 	clock    func() time.Time
 	pageSize int
 	keyDelay time.Duration
+	// stateFile is the state file (persist.go), "" for none.
+	stateFile string
 
 	// mu guards the identity state below.
 	mu       sync.RWMutex
@@ -107,6 +112,7 @@ type Provider struct {
 	policies map[string]*managedPolicy
 	keys     map[string]*accessKey // by key ID
 	keySeq   int64                 // orders keys by creation
+	saved    []byte                // the state file's contents, if any
 
 	// fmu guards the fault-injection state, kept apart so that read-only
 	// calls can share mu.
@@ -130,16 +136,17 @@ func New(opts ...Option) *Provider {
 		c.pageSize = defaultPageSize
 	}
 	return &Provider{
-		limits:   c.limits.withDefaults(),
-		rules:    c.rules,
-		clock:    c.clock,
-		pageSize: c.pageSize,
-		keyDelay: max(c.keyDelay, 0),
-		users:    map[string]*user{},
-		groups:   map[string]*group{},
-		policies: map[string]*managedPolicy{},
-		keys:     map[string]*accessKey{},
-		calls:    map[string]int{},
+		limits:    c.limits.withDefaults(),
+		rules:     c.rules,
+		clock:     c.clock,
+		pageSize:  c.pageSize,
+		keyDelay:  max(c.keyDelay, 0),
+		stateFile: c.stateFile,
+		users:     map[string]*user{},
+		groups:    map[string]*group{},
+		policies:  map[string]*managedPolicy{},
+		keys:      map[string]*accessKey{},
+		calls:     map[string]int{},
 	}
 }
 

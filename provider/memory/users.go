@@ -109,6 +109,9 @@ func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOp
 		keys:     map[string]*accessKey{},
 	}
 	p.users[name] = u
+	if err := p.commit(op, res); err != nil {
+		return nil, err
+	}
 	return u.view(), nil
 }
 
@@ -164,5 +167,5 @@ func (p *Provider) DeleteUser(ctx context.Context, name string) error {
 		return fail(op, res, iam.ErrConflict, "user still has %s; delete or detach them first", strings.Join(deps, ", "))
 	}
 	delete(p.users, name)
-	return nil
+	return p.commit(op, res)
 }
