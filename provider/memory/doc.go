@@ -47,6 +47,17 @@
 // unusable for a while, as on eventually consistent clouds, and WithClock
 // lets a test move time to expire keys.
 //
+// # Persistence
+//
+// To share a provider's state between processes, as a test that kills a
+// process mid-way and recovers in another must, open it with a state file:
+//
+//	p, err := memory.Open("state.json") // loads the file if it exists
+//
+// Every successful change is then written to the file, atomically, before
+// the call returns; Save writes the same versioned JSON to any writer, and
+// WithStateFile gives New a file to write without reading it.
+//
 // The provider stores only a hash of each secret; a secret appears in the
 // answer to CreateAccessKey (as an iam.Secret, which never prints) and
 // nowhere else.
