@@ -12,9 +12,10 @@ import (
 	"io"
 	"os"
 
-	// The adapters register their URL schemes: -provider aws://…, outscale://….
+	// The adapters register their URL schemes: -provider aws://…, outscale://…, ovh://….
 	_ "github.com/iamkit/iamkit/aws"
 	_ "github.com/iamkit/iamkit/outscale"
+	_ "github.com/iamkit/iamkit/ovh"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/policy"

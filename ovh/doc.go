@@ -1,0 +1,100 @@
+// Package ovh is the OVHcloud adapter of iamkit: the iam.Provider of
+// OVHcloud IAM (API v1 /me and API v2 /iam) over github.com/ovh/go-ovh.
+// Importing it registers the "ovh" scheme with package provider:
+//
+//	import _ "github.com/iamkit/iamkit/ovh"
+//
+//	p, err := provider.Open(ctx, "ovh://ovh-eu") // or ovh-ca, ovh-us, ovh://?endpoint=URL
+//
+// Credentials are read as OVHcloud's own tools read them, by go-ovh: the
+// OVH_* variables (OVH_ENDPOINT, OVH_APPLICATION_KEY,
+// OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY, or OVH_CLIENT_ID and
+// OVH_CLIENT_SECRET for a service account managing others) and ovh.conf
+// (./ovh.conf, ~/.ovh.conf, /etc/ovh.conf), never from the URL. New takes
+// them explicitly, or a go-ovh client the caller built. New reads the
+// account's NIC handle with GET /me; the IAM region of URNs ("eu", "ca",
+// "us") comes from the endpoint, else from the account's subsidiary, unless
+// Options.Region (or ?region=) says it.
+//
+// # Model
+//
+// Users are service accounts: OAuth2 clients with the CLIENT_CREDENTIALS
+// flow (/me/api/oauth2/client), named by the client's name. OVHcloud does
+// not keep client names unique; the adapter refuses a duplicate and lists
+// only the clients it made (their description starts with "iamkit service
+// account"). A user's ID is its identity URN,
+// urn:v1:<region>:identity:credential:<nic>/oauth2-<clientId>.
+//
+// Access keys are a service account's credential: its client id and
+// secret, one per account (Capabilities.MaxKeysPerUser is 1). OVHcloud
+// shows the secret once, when the client is created, and cannot
+// regenerate it; so:
+//   - CreateUser creates the client and keeps its secret in memory;
+//     the user has no key yet.
+//   - CreateAccessKey hands that secret out, once, and records in the
+//     client's description that the credential is issued (ListAccessKeys
+//     then lists it, without secret). A second key is ErrLimit. When this
+//     provider does not hold the secret (another process made the user),
+//     the client is replaced by a new one of the same name that takes over
+//     the old one's policy identities; the user's ID changes.
+//   - DeleteAccessKey revokes the credential the same way: a new client
+//     replaces the old, keyless until CreateAccessKey.
+//   - Keys cannot be deactivated (KeyStatus false) nor given an expiry
+//     (KeyExpiry false: clients have no expiry; policies have expiredAt).
+//   - iam.Rotate goes through RotateAccessKey (iam.KeyRotator): a new
+//     client, added to the policies beside the old one, delivered, then
+//     the old one removed.
+//
+// Groups are local identity groups (/me/identity/group), made with the
+// role NONE. Only local users can join them, not service accounts:
+// Capabilities.GroupsForServiceAccounts is false, AddUserToGroup is
+// ErrUnsupported, and iam.Provision names the service account in its
+// policy directly. Policies attach to groups all the same.
+//
+// Policies are IAM v2 policies (/v2/iam/policy). Attaching one to a user
+// or group adds its identity URN to the policy's identities; detaching
+// removes it; ListAttachedPolicies lists the policies naming the URN.
+// Policies have no versions (UpdatePolicy replaces in place) and no path:
+// a policy counts as iamkit's (iam.DefaultPath, so that Deprovision may
+// delete it) when created without description or when it is named after an
+// iamkit service account, as iam.Provision names them. A policy naming a
+// service account created moments ago may be refused with
+// INVALID_RESOURCE_URN while IAM learns of the account: the adapter retries
+// for Options.IdentityWait, then explains the error.
+//
+// # Translation
+//
+// Translator turns portable documents into the permissions of one OVHcloud
+// policy. OpenStack access on OVHcloud is granted by coarse role actions
+// on a Public Cloud project (publicCloudProject:openstack:administrator,
+// computeOperator, infrastructureSupervisor…, publicCloudProject:ai:…),
+// each granting the OpenStack rights of the table in OVHcloud's guide "How
+// to use service accounts to connect to OpenStack" (see Roles). Each right
+// is read as portable levels of one service (compute_read: compute:List
+// and compute:Read; compute_manage: compute:Write and compute:Tag;
+// objectstore_all: every objectstorage level; network_secgroup_*: network).
+// An Allow statement becomes the set of roles granting exactly what it
+// asks; where only a wider set exists the translation is refused
+// (ErrInvalid) unless TranslateOptions.AllowWidening, and then the least
+// wide set is used (reads preferred to writes) and reported Widened with
+// the extra rights. policy.OVHInfrastructureSupervisor(project) becomes
+// exactly publicCloudProject:openstack:infrastructureSupervisor on the
+// project, as in the guide. Native "ovh:" actions pass through verbatim;
+// "*" becomes the action "*".
+//
+// Resources: "project/<id>" becomes
+// urn:v1:<region>:resource:publicCloudProject:<id>; native URNs pass
+// through. "*" and portable references have no OVHcloud URN: such a
+// statement is dropped and reported Narrowed. One OVHcloud policy grants
+// all its actions on all its resources under one condition, so Allow
+// statements that differ in resources or conditions are refused: split
+// them into several policies.
+//
+// Conditions: IpAddress of single addresses becomes request.IP matches;
+// resource-tag StringEquals becomes resource.Tag(K) matches
+// (StringEqualsIfExists: Narrowed); DateLessThan becomes expiredAt. Other
+// conditions (address ranges, not-before dates…) are refused in an Allow.
+// Deny statements become permissions.deny, over-approximated: every role
+// that grants anything denied is denied, on every resource of the policy,
+// whatever the statement's conditions (reported Narrowed when wider).
+package ovh
