@@ -1,5 +1,7 @@
 package ovh
 
+//go:generate go run ./internal/gencatalog -specs ../../shared/specs/ovh -o catalog_gen.go
+
 import (
 	"slices"
 	"strings"
@@ -53,14 +55,21 @@ type Role struct {
 }
 
 // The role actions and their rights, from the table of the OVHcloud guide
-// "How to use service accounts to connect to OpenStack".
+// "How to use service accounts to connect to OpenStack". The text copy in
+// shared/guides lost the cells' positions; every cell here was checked
+// against the guide's Markdown source, where the table keeps one column
+// per right (github.com/ovh/docs,
+// pages/manage_and_operate/iam/authenticate-api-openstack-with-service-account/guide.*.md).
+// No cell is inferred. backupOperator has image_read and image_import (not
+// image_manage); computeOperator and networkOperator read networks and
+// security groups but do not manage security groups.
 var roles = []Role{
 	{"publicCloudProject:openstack:administrator", []string{
 		"compute_manage", "compute_snapshot_manage", "compute_read", "objectstore_all",
 		"image_manage", "image_read", "image_import", "volume_manage", "volume_snapshot_manage",
 		"volume_read", "network_manage", "network_read", "network_secgroup_manage", "network_secgroup_read"}},
 	{"publicCloudProject:openstack:backupOperator", []string{
-		"compute_snapshot_manage", "compute_read", "image_manage", "image_read", "volume_snapshot_manage", "volume_read"}},
+		"compute_snapshot_manage", "compute_read", "image_read", "image_import", "volume_snapshot_manage", "volume_read"}},
 	{"publicCloudProject:openstack:computeOperator", []string{
 		"compute_manage", "compute_snapshot_manage", "compute_read", "image_read", "volume_read",
 		"network_read", "network_secgroup_read"}},
@@ -195,4 +204,59 @@ var apiCalls = []string{
 	"publicCloudProject:apiovh:instance/get",
 	"publicCloudProject:apiovh:instance/create",
 	"publicCloudProject:apiovh:user/create",
+}
+
+// accountOp is one operation of the OVHcloud API that the portable iam
+// service covers (accountOps, generated from the OpenAPI documents by
+// internal/gencatalog): the account action its x-iam-actions annotation
+// requires and the portable levels of the iam service it belongs to. An
+// operation with several levels (changing a group changes what its
+// members may do: Write and Permissions) belongs to all of them.
+type accountOp struct {
+	Method string
+	Path   string
+	Action string
+	Levels []policy.Level
+}
+
+// An iamPair is one operation of accountOps at one of its levels: the
+// smallest thing the translator grants or refuses on the account.
+type iamPair struct {
+	Op    int // index in accountOps
+	Level policy.Level
+}
+
+// iamPairs lists every pair, in accountOps order.
+var iamPairs = func() []iamPair {
+	var out []iamPair
+	for i, op := range accountOps {
+		for _, l := range op.Levels {
+			out = append(out, iamPair{i, l})
+		}
+	}
+	return out
+}()
+
+// accountActions lists the distinct account actions of accountOps,
+// sorted.
+var accountActions = func() []string {
+	var out []string
+	for _, op := range accountOps {
+		out = append(out, op.Action)
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}()
+
+// iamLevel reports whether some account action belongs to level l of the
+// iam service.
+func iamLevel(l policy.Level) bool {
+	return slices.ContainsFunc(accountOps, func(op accountOp) bool { return slices.Contains(op.Levels, l) })
+}
+
+// AccountURN returns the URN of the OVHcloud account nic (its NIC handle,
+// such as "xx1111-ovh") in region: the resource of account:apiovh:
+// actions, as OVHcloud's own tools name it (AccountURN of /me).
+func AccountURN(region, nic string) string {
+	return "urn:v1:" + region + ":resource:account:" + nic
 }

@@ -69,32 +69,55 @@
 // on a Public Cloud project (publicCloudProject:openstack:administrator,
 // computeOperator, infrastructureSupervisor…, publicCloudProject:ai:…),
 // each granting the OpenStack rights of the table in OVHcloud's guide "How
-// to use service accounts to connect to OpenStack" (see Roles). Each right
-// is read as portable levels of one service (compute_read: compute:List
-// and compute:Read; compute_manage: compute:Write and compute:Tag;
-// objectstore_all: every objectstorage level; network_secgroup_*: network).
-// An Allow statement becomes the set of roles granting exactly what it
-// asks; where only a wider set exists the translation is refused
-// (ErrInvalid) unless TranslateOptions.AllowWidening, and then the least
-// wide set is used (reads preferred to writes) and reported Widened with
-// the extra rights. policy.OVHInfrastructureSupervisor(project) becomes
-// exactly publicCloudProject:openstack:infrastructureSupervisor on the
-// project, as in the guide. Native "ovh:" actions pass through verbatim;
-// "*" becomes the action "*".
+// to use service accounts to connect to OpenStack" (see Roles; every cell
+// checked against the guide's Markdown source). Each right is read as
+// portable levels of one service (compute_read: compute:List and
+// compute:Read; compute_manage: compute:Write and compute:Tag;
+// objectstore_all: every objectstorage level; network_secgroup_*:
+// network). An Allow statement becomes the set of roles granting exactly
+// what it asks; where only a wider set exists the translation is refused
+// (ErrInvalid) unless TranslateOptions.AllowWidening, and then
+// the least wide set is used (reads preferred to writes) and reported
+// Widened with the extra rights. policy.OVHInfrastructureSupervisor(project)
+// becomes exactly publicCloudProject:openstack:infrastructureSupervisor on
+// the project, as in the guide. Native "ovh:" actions pass through
+// verbatim; "*" becomes the action "*".
+//
+// The iam service becomes OVHcloud API actions on the account
+// (account:apiovh:…), from the x-iam-actions that OVHcloud's OpenAPI
+// documents give each operation (catalog_gen.go, made by go generate with
+// internal/gencatalog, whose comment states the rules): reads of users,
+// groups, OAuth2 clients, tokens, policies, permissions groups, resource
+// groups and the identity provider are List (collections) or Read (items);
+// changes of OAuth2 clients are Write; changes of policies, permissions
+// groups, resource groups and the identity provider are Permissions;
+// changes of local users and groups are Write and Permissions (a group's
+// role grants rights). As the …/get actions serve both listings and
+// reads, an action is granted only when the statement asks every level it
+// belongs to: iam:List and iam:Read together become every …/get action,
+// iam:Read alone is refused (or Widened). iam:Tag has no action.
 //
 // Resources: "project/<id>" becomes
 // urn:v1:<region>:resource:publicCloudProject:<id>; native URNs pass
-// through. "*" and portable references have no OVHcloud URN: such a
-// statement is dropped and reported Narrowed. One OVHcloud policy grants
-// all its actions on all its resources under one condition, so Allow
-// statements that differ in resources or conditions are refused: split
-// them into several policies.
+// through. "*" becomes every resource of the types the statement's actions
+// act on: urn:v1:<region>:resource:publicCloudProject:* (OVHcloud accepts
+// * in resource URNs) for the roles, the account's URN
+// urn:v1:<region>:resource:account:<nic> for the iam service and account
+// actions, urn:v1:<region>:resource:<type>:* for a native action of
+// another type; with the action "*", the projects and the account only
+// (reported Narrowed). The iam service acts on the account only: on a
+// project it is dropped (Narrowed). Portable references have no OVHcloud
+// URN and are dropped (Narrowed). One OVHcloud policy grants all its
+// actions on all its resources under one condition, so Allow statements
+// that differ in resources or conditions are refused: split them into
+// several policies.
 //
 // Conditions: IpAddress of single addresses becomes request.IP matches;
 // resource-tag StringEquals becomes resource.Tag(K) matches
 // (StringEqualsIfExists: Narrowed); DateLessThan becomes expiredAt. Other
 // conditions (address ranges, not-before dates…) are refused in an Allow.
 // Deny statements become permissions.deny, over-approximated: every role
-// that grants anything denied is denied, on every resource of the policy,
-// whatever the statement's conditions (reported Narrowed when wider).
+// and every account action that grants anything denied is denied, on
+// every resource of the policy, whatever the statement's conditions
+// (reported Narrowed when wider).
 package ovh

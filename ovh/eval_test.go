@@ -109,10 +109,19 @@ func evalCond(c *NativeCondition, req policy.Request) (bool, error) {
 	return false, fmt.Errorf("unknown operator %q", c.Operator)
 }
 
+// testNIC is the account of the translation tests.
+const testNIC = "xx1111-ovh"
+
 // catalog lists the calls the no-widening test checks: every unit on two
-// projects, and a few OVHcloud API actions.
+// projects, a few OVHcloud API actions, and every operation of the iam
+// service (accountOps) on the account, once per level it belongs to.
 func catalog() []policytest.Call {
 	var out []policytest.Call
+	acct := AccountURN("eu", testNIC)
+	for _, p := range iamPairs {
+		out = append(out, policytest.Call{Native: "ovh:" + accountOps[p.Op].Action,
+			Portable: string(policy.Portable(policy.IAM, p.Level)), Resource: acct, NativeResource: acct})
+	}
 	for _, proj := range []string{"p1", "p2"} {
 		res, nres := "project/"+proj, ProjectURN("eu", proj)
 		for _, u := range units {

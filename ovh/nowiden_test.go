@@ -13,7 +13,7 @@ func TestNoWidening(t *testing.T) {
 	for _, widen := range []bool{false, true} {
 		t.Run(map[bool]string{false: "strict", true: "AllowWidening"}[widen], func(t *testing.T) {
 			cfg := policytest.Config{
-				Translator: Translator{},
+				Translator: Translator{NIC: testNIC},
 				Catalog:    catalog(),
 				Allows:     evalNative,
 				Options:    policy.TranslateOptions{AllowWidening: widen},

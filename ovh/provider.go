@@ -220,7 +220,9 @@ func (p *Provider) Capabilities() iam.Capabilities {
 }
 
 // Translator returns the provider's translator, for the account's region.
-func (p *Provider) Translator() policy.Translator { return Translator{Region: p.region} }
+func (p *Provider) Translator() policy.Translator {
+	return Translator{Region: p.region, NIC: p.nic}
+}
 
 // String describes the provider without its credentials.
 func (p *Provider) String() string {

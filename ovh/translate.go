@@ -57,14 +57,27 @@ type NativeCondition struct {
 // roles that grants exactly what a statement asks on the rights of the
 // guide's table (see Roles). Where only a wider set exists the statement is
 // refused with ErrInvalid, or, with AllowWidening, translated to the least
-// wide set and reported Widened with the extra access. Native "ovh:"
-// actions pass through. Resources "project/<id>" become
-// urn:v1:<region>:resource:publicCloudProject:<id>; native URNs pass
-// through; "*" and portable references cannot be named in an OVHcloud
-// policy and are dropped (Narrowed). The Native document leaves name,
-// description and identities empty: the provider fills them.
+// wide set and reported Widened with the extra access. The iam service
+// becomes OVHcloud API actions on the account (account:apiovh:…, from the
+// x-iam-actions of OVHcloud's OpenAPI documents: see accountOps), granted
+// on the account only: an action is granted when the statement asks every
+// level it belongs to, refused (or, with AllowWidening, Widened) when it
+// asks only some. Native "ovh:" actions pass through. Resources
+// "project/<id>" become urn:v1:<region>:resource:publicCloudProject:<id>;
+// native URNs pass through; "*" becomes, for each resource type the
+// statement's actions act on, every resource of that type:
+// urn:v1:<region>:resource:publicCloudProject:* for the roles, the
+// account's URN for account actions (which needs NIC), and
+// urn:v1:<region>:resource:<type>:* for native actions of another type.
+// Portable references cannot be named in an OVHcloud policy and are
+// dropped (Narrowed). The Native document leaves name, description and
+// identities empty: the provider fills them.
 type Translator struct {
+	// Region is the account's IAM region: "eu", "ca" or "us".
 	Region string
+	// NIC is the account's NIC handle ("xx1111-ovh"), for the account's
+	// URN; a statement that needs it is refused while it is empty.
+	NIC string
 }
 
 var _ policy.Translator = Translator{}
@@ -176,8 +189,9 @@ func (t Translator) allow(i int, s policy.Statement, opts policy.TranslateOption
 	rep := policy.StatementReport{Index: i, Sid: s.Sid, Fidelity: policy.Exact}
 	var narrowed, widened []string
 
-	// Resources.
+	// Resources. "*" is resolved once the actions are known.
 	var res []string
+	anyRes, onAccount := false, false
 	if len(s.NotResources) > 0 {
 		narrowed = append(narrowed, "NotResource cannot be expressed (an OVHcloud policy lists resource URNs)")
 	}
@@ -189,17 +203,16 @@ func (t Translator) allow(i int, s policy.Statement, opts policy.TranslateOption
 		case policy.ResourceNative:
 			if strings.HasPrefix(string(r), "urn:") {
 				res = append(res, string(r))
+				onAccount = onAccount || strings.HasPrefix(string(r), "urn:v1:"+t.region()+":resource:account:")
 			} else {
 				narrowed = append(narrowed, fmt.Sprintf("resource %q is not an OVHcloud URN", r))
 			}
 		case policy.ResourceAny:
-			narrowed = append(narrowed, `resource "*" cannot be named in an OVHcloud policy (name a project/<id> or a URN)`)
+			anyRes, onAccount = true, true
 		default:
 			narrowed = append(narrowed, fmt.Sprintf("resource %q has no OVHcloud URN (name its project/<id>)", r))
 		}
 	}
-	slices.Sort(res)
-	res = slices.Compact(res)
 
 	// Conditions.
 	cond, exp, cnarrow, err := t.conditions(s.Conditions)
@@ -208,7 +221,7 @@ func (t Translator) allow(i int, s policy.Statement, opts policy.TranslateOption
 	}
 	narrowed = append(narrowed, cnarrow...)
 
-	if len(res) == 0 {
+	if len(res) == 0 && !anyRes {
 		narrowed = append(narrowed, "no resource left: the statement is dropped")
 		rep.Fidelity, rep.Reason = policy.Narrowed, strings.Join(narrowed, "; ")
 		return nil, rep, nil
@@ -229,7 +242,7 @@ func (t Translator) allow(i int, s policy.Statement, opts policy.TranslateOption
 			}
 		}
 		if len(s.NotActions) > 0 {
-			narrowed = append(narrowed, "NotAction: OVHcloud API actions outside the OpenStack rights are not granted")
+			narrowed = append(narrowed, "NotAction: OVHcloud API actions outside the OpenStack rights and the iam service are not granted")
 		}
 		asked := askedUnits(s, false)
 		if asked != 0 {
@@ -246,10 +259,37 @@ func (t Translator) allow(i int, s policy.Statement, opts policy.TranslateOption
 			}
 			acts = append(acts, chosen...)
 		}
+		if iasked := askedIAM(s); slices.Contains(iasked, true) {
+			if !onAccount {
+				narrowed = append(narrowed, "the iam service acts on the account: name resource \"*\" or the account's URN to grant "+describeLevels(iasked))
+			} else {
+				exact, partial, extra := accountCover(iasked)
+				if len(partial) > 0 && !opts.AllowWidening {
+					return nil, rep, refuse(i, s.Sid, fmt.Sprintf(
+						"no OVHcloud API action grants exactly %s: %s (set AllowWidening to accept it, or ask for every level these actions belong to)",
+						describeLevels(iasked), strings.Join(extra, "; ")))
+				}
+				widened = append(widened, extra...)
+				acts = append(acts, exact...)
+				acts = append(acts, partial...)
+			}
+		}
 		if missing := unexpressed(s); len(missing) > 0 {
-			narrowed = append(narrowed, "no OVHcloud role grants "+strings.Join(missing, ", "))
+			narrowed = append(narrowed, "no OVHcloud action grants "+strings.Join(missing, ", "))
 		}
 	}
+	if anyRes && len(acts) > 0 {
+		urns, why, err := t.everyResource(acts)
+		if err != nil {
+			return nil, rep, refuse(i, s.Sid, err.Error())
+		}
+		res = append(res, urns...)
+		if why != "" {
+			narrowed = append(narrowed, why)
+		}
+	}
+	slices.Sort(res)
+	res = slices.Compact(res)
 	switch {
 	case len(widened) > 0:
 		rep.Fidelity, rep.Reason = policy.Widened, strings.Join(append(widened, narrowed...), "; ")
@@ -274,20 +314,10 @@ func (t Translator) allow(i int, s policy.Statement, opts policy.TranslateOption
 // rights. For a Deny (withNative) native actions count too, so that a
 // denial is never lost.
 func askedUnits(s policy.Statement, withNative bool) unitSet {
-	probe := s
-	probe.Effect, probe.Resources, probe.NotResources, probe.Conditions = policy.Allow, []policy.Resource{"*"}, nil, nil
-	if len(s.NotActions) == 0 && !withNative {
-		probe.Actions = nil
-		for _, a := range s.Actions {
-			if _, _, ok := a.Portable(); ok {
-				probe.Actions = append(probe.Actions, a)
-			}
-		}
-		if len(probe.Actions) == 0 {
-			return 0
-		}
+	doc, ok := probe(s, withNative)
+	if !ok {
+		return 0
 	}
-	doc := policy.Build(probe)
 	var set unitSet
 	for i, u := range units {
 		req := policy.Request{Action: u.portable(), NativeAction: u.native(), Resource: "*"}
@@ -301,8 +331,126 @@ func askedUnits(s policy.Statement, withNative bool) unitSet {
 	return set
 }
 
-// unexpressed lists the portable actions of s that no OVHcloud right
-// grants at all (iam:*, compute:Permissions…).
+// probe returns an Allow of s's actions on every resource, without
+// conditions, to test which calls s matches by its actions alone: its
+// portable actions (or NotActions), and also its native ones when
+// withNative. ok is false when it names no action that counts.
+func probe(s policy.Statement, withNative bool) (doc policy.Document, ok bool) {
+	p := s
+	p.Effect, p.Resources, p.NotResources, p.Conditions = policy.Allow, []policy.Resource{"*"}, nil, nil
+	if len(s.NotActions) == 0 && !withNative {
+		p.Actions = nil
+		for _, a := range s.Actions {
+			if _, _, ok := a.Portable(); ok {
+				p.Actions = append(p.Actions, a)
+			}
+		}
+		if len(p.Actions) == 0 {
+			return policy.Document{}, false
+		}
+	}
+	return policy.Build(p), true
+}
+
+// askedIAM returns, for each of iamPairs, whether statement s's portable
+// actions (or NotActions) match it, resources and conditions aside:
+// whether s asks for that operation at that level of the iam service.
+// Native actions do not count: they pass through as written.
+func askedIAM(s policy.Statement) []bool {
+	out := make([]bool, len(iamPairs))
+	doc, ok := probe(s, false)
+	if !ok {
+		return out
+	}
+	for i, p := range iamPairs {
+		req := policy.Request{Action: string(policy.Portable(policy.IAM, p.Level)),
+			NativeAction: "ovh:" + accountOps[p.Op].Action, Resource: "*"}
+		out[i] = policy.Evaluate(req, doc).Allowed
+	}
+	return out
+}
+
+// accountCover sorts the account actions a statement touches by the
+// pairs it asks (askedIAM): exact are those it asks for at every level of
+// every operation; partial, those it asks for only in part, with extra
+// saying what each grants beyond the request.
+func accountCover(asked []bool) (exact, partial, extra []string) {
+	for _, a := range accountActions {
+		var some, missing []string
+		for i, p := range iamPairs {
+			if accountOps[p.Op].Action != a {
+				continue
+			}
+			lvl := string(policy.Portable(policy.IAM, p.Level))
+			if asked[i] {
+				some = append(some, lvl)
+			} else {
+				missing = append(missing, lvl)
+			}
+		}
+		switch {
+		case len(some) == 0:
+		case len(missing) == 0:
+			exact = append(exact, a)
+		default:
+			slices.Sort(missing)
+			partial = append(partial, a)
+			extra = append(extra, a+" also grants "+strings.Join(slices.Compact(missing), ", "))
+		}
+	}
+	return exact, partial, extra
+}
+
+// describeLevels names the iam levels of the pairs set in asked.
+func describeLevels(asked []bool) string {
+	var out []string
+	for i, p := range iamPairs {
+		if asked[i] {
+			out = append(out, string(policy.Portable(policy.IAM, p.Level)))
+		}
+	}
+	slices.Sort(out)
+	return strings.Join(slices.Compact(out), ", ")
+}
+
+// everyResource returns the URNs of every resource that the actions acts
+// may act on, for a statement on "*". An action's resource type is its
+// first part ("publicCloudProject", "account"): Public Cloud projects
+// become urn:v1:<region>:resource:publicCloudProject:* (OVHcloud accepts
+// * in resource URNs, as in urn:v1:eu:resource:vps:*), the account its
+// own URN, another type T urn:v1:<region>:resource:T:*. The action "*"
+// (or a type with wildcards) gets the projects and the account, and why
+// says that other types are not granted.
+func (t Translator) everyResource(acts []string) (urns []string, why string, err error) {
+	var types []string
+	for _, a := range acts {
+		typ, _, _ := strings.Cut(a, ":")
+		if a == "*" || strings.ContainsAny(typ, "*?") {
+			types = append(types, "publicCloudProject", "account")
+			why = `resource "*" with every action: only Public Cloud projects and the account are granted (name the URNs of other resources)`
+			continue
+		}
+		types = append(types, typ)
+	}
+	slices.Sort(types)
+	for _, typ := range slices.Compact(types) {
+		switch typ {
+		case "publicCloudProject":
+			urns = append(urns, ProjectURN(t.region(), "*"))
+		case "account":
+			if t.NIC == "" {
+				return nil, "", fmt.Errorf(`resource "*" with account actions needs the account's URN, and the Translator's NIC is unset`)
+			}
+			urns = append(urns, AccountURN(t.region(), t.NIC))
+		default:
+			urns = append(urns, "urn:v1:"+t.region()+":resource:"+typ+":*")
+		}
+	}
+	return urns, why, nil
+}
+
+// unexpressed lists the portable actions of s that no OVHcloud right nor
+// account action grants at all (iam:Tag, compute:Permissions…).
 func unexpressed(s policy.Statement) []string {
 	var out []string
 	for _, a := range s.Actions {
@@ -318,7 +466,8 @@ func unexpressed(s policy.Statement) []string {
 				if lvl != policy.AnyLevel && lvl != l {
 					continue
 				}
-				if !slices.ContainsFunc(units, func(u unit) bool { return u.Service == sv && u.Level == l }) {
+				if !slices.ContainsFunc(units, func(u unit) bool { return u.Service == sv && u.Level == l }) &&
+					!(sv == policy.IAM && iamLevel(l)) {
 					out = append(out, string(policy.Portable(sv, l)))
 				}
 			}
@@ -456,6 +605,13 @@ func (t Translator) deny(s policy.Statement, allow *part) ([]string, string) {
 	}
 	if extra := over.minus(denied); extra != 0 {
 		why = append(why, "it also denies "+describeUnits(extra))
+	}
+	// Account actions: every one of which the statement denies a part.
+	exact, partial, extra := accountCover(askedIAM(s))
+	acts = append(acts, exact...)
+	acts = append(acts, partial...)
+	for _, e := range extra {
+		why = append(why, "it denies "+strings.Replace(e, " also grants ", ", which also grants ", 1))
 	}
 	return acts, joinWhy(why)
 }

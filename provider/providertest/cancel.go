@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/iamkit/iamkit/iam"
-	"github.com/iamkit/iamkit/policy"
 )
 
 var cancelTests = []test{
@@ -174,13 +173,13 @@ func testCancelEveryMethod(e *env) {
 		{"ListGroupMembers", func(ctx context.Context) error { return listErr(p.ListGroupMembers(ctx, f.g)) }, noGroups},
 		{"ListGroupsForUser", func(ctx context.Context) error { return listErr(p.ListGroupsForUser(ctx, f.u)) }, noGroups},
 		{"CreatePolicy", func(ctx context.Context) error {
-			_, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: f.newP, Document: readDoc})
+			_, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: f.newP, Document: readDoc, Translate: e.h.Translate})
 			return err
 		}, noPolicies},
 		{"GetPolicy", func(ctx context.Context) error { _, err := p.GetPolicy(ctx, f.pol); return err }, noPolicies},
 		{"ListPolicies", func(ctx context.Context) error { return listErr(p.ListPolicies(ctx)) }, noPolicies},
 		{"UpdatePolicy", func(ctx context.Context) error {
-			_, err := p.UpdatePolicy(ctx, f.pol, writeDoc, policy.TranslateOptions{})
+			_, err := p.UpdatePolicy(ctx, f.pol, writeDoc, e.h.Translate)
 			return err
 		}, noPolicies},
 		{"DeletePolicy", func(ctx context.Context) error { return p.DeletePolicy(ctx, f.pol2) }, noPolicies},
@@ -208,7 +207,7 @@ func testCancelEveryMethod(e *env) {
 func testCancelWorkflows(e *env) {
 	e.needPolicies()
 	user := e.name("u")
-	sa := iam.ServiceAccount{User: user, Policy: readDoc}
+	sa := iam.ServiceAccount{User: user, Policy: readDoc, Translate: e.h.Translate}
 	if e.caps.Groups {
 		sa.Group = e.name("g")
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/policy"
 )
 
 // Harness tells the suite how to get a provider and what to expect of it.
@@ -39,6 +40,13 @@ type Harness struct {
 	// PageItems is how many users, groups and policies the paging tests
 	// create; set it above the provider's page size. Default 5.
 	PageItems int
+
+	// Translate is passed with every policy the suite creates or updates
+	// and every account it provisions. A cloud whose translation of the
+	// suite's simple documents (compute and block-storage reads on "*") is
+	// wider than asked, such as OVHcloud's whole-role actions, sets
+	// AllowWidening here rather than in the provider.
+	Translate policy.TranslateOptions
 
 	// Unpaged names the listings the cloud answers in one request however
 	// long they are (Outscale's "ListGroupMembers": ReadUserGroup returns

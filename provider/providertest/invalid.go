@@ -127,12 +127,12 @@ func testBadPolicyNames(e *env) {
 	}
 	e.refuseAll([]namedCall{
 		{"CreatePolicy", func(b string) error {
-			_, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: b, Document: readDoc})
+			_, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: b, Document: readDoc, Translate: e.h.Translate})
 			return err
 		}, false},
 		{"GetPolicy", func(b string) error { _, err := p.GetPolicy(ctx, b); return err }, false},
 		{"UpdatePolicy", func(b string) error {
-			_, err := p.UpdatePolicy(ctx, b, readDoc, policy.TranslateOptions{})
+			_, err := p.UpdatePolicy(ctx, b, readDoc, e.h.Translate)
 			return err
 		}, false},
 		{"DeletePolicy", func(b string) error { return p.DeletePolicy(ctx, b) }, false},

@@ -125,7 +125,7 @@ func testPagePolicies(e *env) {
 		want[i] = e.name("p")
 	}
 	e.parallel(len(want), func(i int) error {
-		_, err := e.p.CreatePolicy(e.ctx, iam.PolicyInput{Name: want[i], Document: readDoc})
+		_, err := e.p.CreatePolicy(e.ctx, iam.PolicyInput{Name: want[i], Document: readDoc, Translate: e.h.Translate})
 		return err
 	})
 	paged(e, "ListPolicies", func() iter.Seq2[*iam.Policy, error] { return e.p.ListPolicies(e.ctx) }, policyName, want)

@@ -23,7 +23,7 @@ var policyTests = []test{
 func (e *env) newPolicy() *iam.Policy {
 	e.t.Helper()
 	n := e.name("p")
-	pol, err := e.p.CreatePolicy(e.ctx, iam.PolicyInput{Name: n, Description: "iamkit conformance test", Document: readDoc})
+	pol, err := e.p.CreatePolicy(e.ctx, iam.PolicyInput{Name: n, Description: "iamkit conformance test", Document: readDoc, Translate: e.h.Translate})
 	e.must(err, "CreatePolicy(%s)", n)
 	if pol.Name != n || pol.ID == "" || pol.CreatedAt.IsZero() {
 		e.t.Errorf("CreatePolicy(%s) = Name %q, ID %q, CreatedAt %v; want the name, an ID and a creation time", n, pol.Name, pol.ID, pol.CreatedAt)
@@ -60,7 +60,7 @@ func testPolicyLifecycle(e *env) {
 func testPolicyDuplicate(e *env) {
 	e.needPolicies()
 	pol := e.newPolicy()
-	_, err := e.p.CreatePolicy(e.ctx, iam.PolicyInput{Name: pol.Name, Document: writeDoc})
+	_, err := e.p.CreatePolicy(e.ctx, iam.PolicyInput{Name: pol.Name, Document: writeDoc, Translate: e.h.Translate})
 	e.isKind(err, iam.ErrAlreadyExists, "CreatePolicy of an existing policy")
 }
 
@@ -69,7 +69,7 @@ func testPolicyMissing(e *env) {
 	n := e.name("p")
 	_, err := e.p.GetPolicy(e.ctx, n)
 	e.isKind(err, iam.ErrNotFound, "GetPolicy of a missing policy")
-	_, err = e.p.UpdatePolicy(e.ctx, n, writeDoc, policy.TranslateOptions{})
+	_, err = e.p.UpdatePolicy(e.ctx, n, writeDoc, e.h.Translate)
 	e.isKind(err, iam.ErrNotFound, "UpdatePolicy of a missing policy")
 	e.isKind(e.p.DeletePolicy(e.ctx, n), iam.ErrNotFound, "DeletePolicy of a missing policy")
 
@@ -97,7 +97,7 @@ func testPolicyMissing(e *env) {
 func testPolicyUpdate(e *env) {
 	e.needPolicies()
 	pol := e.newPolicy()
-	up, err := e.p.UpdatePolicy(e.ctx, pol.Name, writeDoc, policy.TranslateOptions{})
+	up, err := e.p.UpdatePolicy(e.ctx, pol.Name, writeDoc, e.h.Translate)
 	e.must(err, "UpdatePolicy")
 	if e.caps.PolicyVersions > 0 && (up.Version == "" || up.Version == pol.Version) {
 		e.t.Errorf("UpdatePolicy: Version %q after %q, want a new version (Capabilities.PolicyVersions is %d)", up.Version, pol.Version, e.caps.PolicyVersions)
@@ -134,7 +134,7 @@ func testPolicyPruning(e *env) {
 	last := readDoc
 	for i := range e.caps.PolicyVersions + 2 {
 		last = docs[i%2]
-		up, err := e.p.UpdatePolicy(e.ctx, pol.Name, last, policy.TranslateOptions{})
+		up, err := e.p.UpdatePolicy(e.ctx, pol.Name, last, e.h.Translate)
 		e.must(err, "UpdatePolicy #%d of a policy that keeps %d versions", i+1, e.caps.PolicyVersions)
 		if seen[up.Version] {
 			e.t.Errorf("UpdatePolicy #%d: version %q was already used", i+1, up.Version)

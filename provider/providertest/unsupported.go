@@ -36,7 +36,7 @@ func testNoPolicies(e *env) {
 	if e.caps.ManagedPolicies {
 		e.t.Skip("the provider has managed policies")
 	}
-	_, err := e.p.CreatePolicy(e.ctx, iam.PolicyInput{Name: e.name("p"), Document: readDoc})
+	_, err := e.p.CreatePolicy(e.ctx, iam.PolicyInput{Name: e.name("p"), Document: readDoc, Translate: e.h.Translate})
 	e.isKind(err, iam.ErrUnsupported, "CreatePolicy where Capabilities.ManagedPolicies is false")
 }
 

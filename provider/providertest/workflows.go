@@ -21,7 +21,7 @@ func (e *env) viaGroup() bool { return e.caps.Groups && e.caps.GroupsForServiceA
 // serviceAccount returns a fresh ServiceAccount, with a group when the
 // provider lets service accounts join one.
 func (e *env) serviceAccount() iam.ServiceAccount {
-	sa := iam.ServiceAccount{User: e.name("u"), Group: e.name("g"), Policy: readDoc, Description: "iamkit conformance test"}
+	sa := iam.ServiceAccount{User: e.name("u"), Group: e.name("g"), Policy: readDoc, Description: "iamkit conformance test", Translate: e.h.Translate}
 	if !e.caps.Groups {
 		sa.Group = ""
 	}
