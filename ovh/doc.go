@@ -51,6 +51,23 @@
 // ErrUnsupported, and iam.Provision names the service account in its
 // policy directly. Policies attach to groups all the same.
 //
+// Local users, on request (Options.LocalUsers, for the whole provider):
+// the provider's users are then local identity users (/me/identity/user),
+// named by their login (1 to 32 letters, digits and _.-), created in the
+// DEFAULT group and marked as iamkit's by their description (the adapter
+// lists and acts on no other). A user's ID is its identity URN,
+// urn:v1:<region>:identity:user:<nic>/<login>. Local users can join groups,
+// one group each: Capabilities.GroupsForServiceAccounts is true,
+// AddUserToGroup sets the user's group (ErrConflict while it is in another
+// non-default group), RemoveUserFromGroup puts it back in DEFAULT,
+// ListGroupsForUser lists its group unless it is a default one, and
+// iam.Provision names the group's URN in the group's policy. Local users
+// sign in with a password and have no API access key: CreateAccessKey and
+// RotateAccessKey are ErrUnsupported, ListAccessKeys lists none and
+// Capabilities.MaxKeysPerUser is 0; so iam.Provision, which always makes a
+// key, stops at the key and rolls back. (OVHcloud's personal access tokens,
+// /me/identity/user/{user}/token, are not used.)
+//
 // Policies are IAM v2 policies (/v2/iam/policy). Attaching one to a user
 // or group adds its identity URN to the policy's identities; detaching
 // removes it; ListAttachedPolicies lists the policies naming the URN.

@@ -133,36 +133,54 @@ func (p *Provider) DeleteGroup(ctx context.Context, name string) error {
 const noMembership = "OVHcloud service accounts cannot join identity groups (only local users can); attach the policy to the service account instead"
 
 // AddUserToGroup returns ErrUnsupported: service accounts cannot join
-// groups on OVHcloud.
+// groups on OVHcloud. With Options.LocalUsers it sets the local user's
+// group (ErrConflict while the user is in another, non-default, group:
+// a local user has one group).
 func (p *Provider) AddUserToGroup(ctx context.Context, grp, user string) error {
 	const op = "AddUserToGroup"
 	if err := checkName(op, names.Group, grp); err != nil {
 		return err
 	}
-	if err := checkName(op, names.User, user); err != nil {
+	if err := checkName(op, p.userRule(), user); err != nil {
 		return err
+	}
+	if p.local {
+		return p.addLocal(ctx, op, grp, user)
 	}
 	return fail(op, "group/"+grp, iam.ErrUnsupported, noMembership)
 }
 
-// RemoveUserFromGroup returns ErrUnsupported, as AddUserToGroup.
+// RemoveUserFromGroup returns ErrUnsupported, as AddUserToGroup. With
+// Options.LocalUsers it puts the member back in the DEFAULT group.
 func (p *Provider) RemoveUserFromGroup(ctx context.Context, grp, user string) error {
 	const op = "RemoveUserFromGroup"
 	if err := checkName(op, names.Group, grp); err != nil {
 		return err
 	}
-	if err := checkName(op, names.User, user); err != nil {
+	if err := checkName(op, p.userRule(), user); err != nil {
 		return err
+	}
+	if p.local {
+		return p.removeLocal(ctx, op, grp, user)
 	}
 	return fail(op, "group/"+grp, iam.ErrUnsupported, noMembership)
 }
 
 // ListGroupMembers lists no one once the group is found: iamkit's users
-// are service accounts, which never belong to groups.
+// are service accounts, which never belong to groups. With
+// Options.LocalUsers it lists iamkit's local users in the group.
 func (p *Provider) ListGroupMembers(ctx context.Context, grp string) iter.Seq2[*iam.User, error] {
 	return func(yield func(*iam.User, error) bool) {
 		if err := checkName("ListGroupMembers", names.Group, grp); err != nil {
 			yield(nil, err)
+			return
+		}
+		if p.local {
+			for u, err := range p.localMembers(ctx, grp) {
+				if !yield(u, err) || err != nil {
+					return
+				}
+			}
 			return
 		}
 		if _, err := p.getGroup(ctx, "ListGroupMembers", grp); err != nil {
@@ -172,10 +190,20 @@ func (p *Provider) ListGroupMembers(ctx context.Context, grp string) iter.Seq2[*
 }
 
 // ListGroupsForUser lists no group once the service account is found.
+// With Options.LocalUsers it lists the local user's group, unless that is
+// one of OVHcloud's default groups.
 func (p *Provider) ListGroupsForUser(ctx context.Context, user string) iter.Seq2[*iam.Group, error] {
 	return func(yield func(*iam.Group, error) bool) {
-		if err := checkName("ListGroupsForUser", names.User, user); err != nil {
+		if err := checkName("ListGroupsForUser", p.userRule(), user); err != nil {
 			yield(nil, err)
+			return
+		}
+		if p.local {
+			for g, err := range p.localGroups(ctx, user) {
+				if !yield(g, err) || err != nil {
+					return
+				}
+			}
 			return
 		}
 		if _, err := p.findClient(ctx, "ListGroupsForUser", user); err != nil {

@@ -22,14 +22,18 @@ func (p *Provider) keyOf(c *client, user string) *iam.AccessKey {
 // holds it (another process created the account, or its key was deleted
 // and the secret dropped), the account's client is replaced by a new one
 // of the same name, which takes over the old one's policy identities.
-// Expiry: ErrUnsupported (OVHcloud clients do not expire).
+// Expiry: ErrUnsupported (OVHcloud clients do not expire). With
+// Options.LocalUsers: ErrUnsupported (local users have no access key).
 func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.KeyOptions) (*iam.AccessKey, error) {
 	const op = "CreateAccessKey"
-	if err := checkName(op, names.User, user); err != nil {
+	if err := checkName(op, p.userRule(), user); err != nil {
 		return nil, err
 	}
 	if opts != nil && !opts.ExpiresAt.IsZero() {
 		return nil, fail(op, "user/"+user, iam.ErrUnsupported, "OVHcloud service account credentials do not expire; give the policy an expiry instead")
+	}
+	if p.local {
+		return nil, p.localKeyOp(ctx, op, user, iam.ErrUnsupported)
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
@@ -124,11 +128,18 @@ func (p *Provider) moveIdentities(ctx context.Context, from, to string, keep boo
 	return nil
 }
 
-// ListAccessKeys lists the service account's credential once issued.
+// ListAccessKeys lists the service account's credential once issued; a
+// local user's none.
 func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*iam.AccessKey, error] {
 	return func(yield func(*iam.AccessKey, error) bool) {
-		if err := checkName("ListAccessKeys", names.User, user); err != nil {
+		if err := checkName("ListAccessKeys", p.userRule(), user); err != nil {
 			yield(nil, err)
+			return
+		}
+		if p.local {
+			if _, err := p.findLocal(ctx, "ListAccessKeys", user); err != nil {
+				yield(nil, err)
+			}
 			return
 		}
 		c, err := p.findClient(ctx, "ListAccessKeys", user)
@@ -146,7 +157,7 @@ func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*i
 // OVHcloud credentials cannot be deactivated.
 func (p *Provider) SetAccessKeyStatus(ctx context.Context, user, keyID string, status iam.KeyStatus) error {
 	const op = "SetAccessKeyStatus"
-	if err := checkName(op, names.User, user); err != nil {
+	if err := checkName(op, p.userRule(), user); err != nil {
 		return err
 	}
 	if keyID == "" {
@@ -154,6 +165,9 @@ func (p *Provider) SetAccessKeyStatus(ctx context.Context, user, keyID string, s
 	}
 	if status != iam.KeyActive && status != iam.KeyInactive {
 		return fail(op, "user/"+user, iam.ErrInvalid, "status must be Active or Inactive")
+	}
+	if p.local {
+		return p.localKeyOp(ctx, op, user, iam.ErrNotFound)
 	}
 	c, err := p.findClient(ctx, op, user)
 	if err != nil {
@@ -172,11 +186,14 @@ func (p *Provider) SetAccessKeyStatus(ctx context.Context, user, keyID string, s
 // secret is kept in memory for a later CreateAccessKey.
 func (p *Provider) DeleteAccessKey(ctx context.Context, user, keyID string) error {
 	const op = "DeleteAccessKey"
-	if err := checkName(op, names.User, user); err != nil {
+	if err := checkName(op, p.userRule(), user); err != nil {
 		return err
 	}
 	if keyID == "" {
 		return fail(op, "user/"+user, iam.ErrInvalid, "the access key ID is empty")
+	}
+	if p.local {
+		return p.localKeyOp(ctx, op, user, iam.ErrNotFound)
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
@@ -207,7 +224,7 @@ func (p *Provider) RotateAccessKey(ctx context.Context, user string, opts iam.Ro
 	const op = "Rotate"
 	res := "user/" + user
 	werr := func(step string, err error) error { return &iam.WorkflowError{Op: op, Step: step, Err: err} }
-	if err := checkName(op, names.User, user); err != nil {
+	if err := checkName(op, p.userRule(), user); err != nil {
 		return nil, err
 	}
 	if opts.KeepInactive {
@@ -215,6 +232,9 @@ func (p *Provider) RotateAccessKey(ctx context.Context, user string, opts iam.Ro
 	}
 	if opts.Key != nil && !opts.Key.ExpiresAt.IsZero() {
 		return nil, fail(op, res, iam.ErrUnsupported, "OVHcloud service account credentials do not expire")
+	}
+	if p.local {
+		return nil, werr("find "+res, p.localKeyOp(ctx, op, user, iam.ErrUnsupported))
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()

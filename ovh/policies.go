@@ -175,8 +175,8 @@ func (p *Provider) GetPolicy(ctx context.Context, name string) (*iam.Policy, err
 	}
 	out := p.toPolicy(s)
 	// The policy iam.Provision names after a service account is iamkit's.
-	if out.Path == "" && names.User.Check(name) == nil {
-		if _, err := p.findClient(ctx, "GetPolicy", name); err == nil {
+	if out.Path == "" && p.userRule().Check(name) == nil {
+		if _, err := p.userURN(ctx, "GetPolicy", name); err == nil {
 			out.Path = iam.DefaultPath
 		}
 	}
@@ -256,14 +256,10 @@ func (p *Provider) DeletePolicy(ctx context.Context, name string) error {
 func (p *Provider) principalURN(ctx context.Context, op string, pr iam.Principal) (string, error) {
 	switch pr.Kind {
 	case iam.PrincipalUser:
-		if err := checkName(op, names.User, pr.Name); err != nil {
+		if err := checkName(op, p.userRule(), pr.Name); err != nil {
 			return "", err
 		}
-		c, err := p.findClient(ctx, op, pr.Name)
-		if err != nil {
-			return "", err
-		}
-		return p.identityURN(c), nil
+		return p.userURN(ctx, op, pr.Name)
 	case iam.PrincipalGroup:
 		if err := checkName(op, names.Group, pr.Name); err != nil {
 			return "", err

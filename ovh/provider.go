@@ -64,6 +64,10 @@ type Options struct {
 	// account is retried while IAM answers INVALID_RESOURCE_URN (the
 	// account is not known to IAM yet); default 15 s, negative: no retry.
 	IdentityWait time.Duration
+	// LocalUsers makes the provider's users local identity users
+	// (/me/identity/user), which can join a group but have no access
+	// key, instead of service accounts (OAuth2 clients).
+	LocalUsers bool
 }
 
 // Provider is the OVHcloud adapter of iam.Provider, over
@@ -78,6 +82,7 @@ type Provider struct {
 	nic      string
 	pageSize int
 	idWait   time.Duration
+	local    bool // Options.LocalUsers
 	sent     atomic.Int64
 
 	// writeMu serializes the changes to service accounts and their keys
@@ -144,6 +149,7 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 		p.pageSize = opts.PageSize
 	}
 	p.idWait = opts.IdentityWait
+	p.local = opts.LocalUsers
 	if p.idWait == 0 {
 		p.idWait = 15 * time.Second
 	}
@@ -198,11 +204,17 @@ func (p *Provider) NIC() string { return p.nic }
 // Requests returns how many API requests the provider has sent.
 func (p *Provider) Requests() int { return int(p.sent.Load()) }
 
-// Capabilities says what OVHcloud IAM has.
+// Capabilities says what OVHcloud IAM has. With Options.LocalUsers,
+// users join groups (GroupsForServiceAccounts) and have no access keys
+// (MaxKeysPerUser 0; CreateAccessKey is ErrUnsupported).
 func (p *Provider) Capabilities() iam.Capabilities {
+	maxKeys := 1
+	if p.local {
+		maxKeys = 0
+	}
 	return iam.Capabilities{
 		Groups:                   true,
-		GroupsForServiceAccounts: false,
+		GroupsForServiceAccounts: p.local,
 		ManagedPolicies:          true,
 		InlinePolicies:           false,
 		PolicyVersions:           0,
@@ -211,7 +223,7 @@ func (p *Provider) Capabilities() iam.Capabilities {
 		Conditions:               true,
 		KeyExpiry:                false,
 		KeyStatus:                false,
-		MaxKeysPerUser:           1,
+		MaxKeysPerUser:           maxKeys,
 		MaxPolicySize:            0,
 		Tags:                     false,
 		Paths:                    false,

@@ -152,11 +152,14 @@ func (p *Provider) findClient(ctx context.Context, op, name string) (*client, er
 // user has no access key until then.
 func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOptions) (*iam.User, error) {
 	const op = "CreateUser"
-	if err := checkName(op, names.User, name); err != nil {
+	if err := checkName(op, p.userRule(), name); err != nil {
 		return nil, err
 	}
 	if opts != nil && (len(opts.Tags) > 0 || opts.Path != "" && opts.Path != "/") {
-		return nil, fail(op, "user/"+name, iam.ErrUnsupported, "OVHcloud service accounts have neither tags nor paths")
+		return nil, fail(op, "user/"+name, iam.ErrUnsupported, "OVHcloud users have neither tags nor paths")
+	}
+	if p.local {
+		return p.createLocal(ctx, op, name)
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
@@ -211,8 +214,15 @@ func (p *Provider) setDescription(ctx context.Context, c *client, desc string) e
 
 // GetUser returns service account name.
 func (p *Provider) GetUser(ctx context.Context, name string) (*iam.User, error) {
-	if err := checkName("GetUser", names.User, name); err != nil {
+	if err := checkName("GetUser", p.userRule(), name); err != nil {
 		return nil, err
+	}
+	if p.local {
+		u, err := p.findLocal(ctx, "GetUser", name)
+		if err != nil {
+			return nil, err
+		}
+		return p.userOfLocal(u), nil
 	}
 	c, err := p.findClient(ctx, "GetUser", name)
 	if err != nil {
@@ -222,8 +232,12 @@ func (p *Provider) GetUser(ctx context.Context, name string) (*iam.User, error) 
 }
 
 // ListUsers lists iamkit's service accounts (the OAuth2 clients whose
-// description marks them as iamkit's), by name.
+// description marks them as iamkit's), by name; with Options.LocalUsers,
+// iamkit's local users, by login.
 func (p *Provider) ListUsers(ctx context.Context) iter.Seq2[*iam.User, error] {
+	if p.local {
+		return p.listLocals(ctx)
+	}
 	return func(yield func(*iam.User, error) bool) {
 		byName := map[string]*client{}
 		var order []string
@@ -251,8 +265,11 @@ func (p *Provider) ListUsers(ctx context.Context) iter.Seq2[*iam.User, error] {
 // credential is issued or a policy names it.
 func (p *Provider) DeleteUser(ctx context.Context, name string) error {
 	const op = "DeleteUser"
-	if err := checkName(op, names.User, name); err != nil {
+	if err := checkName(op, p.userRule(), name); err != nil {
 		return err
+	}
+	if p.local {
+		return p.deleteLocal(ctx, op, name)
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
