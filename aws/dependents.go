@@ -35,67 +35,55 @@ func (p *Provider) DeleteUserDependents(ctx context.Context, user string) error 
 			return err
 		},
 		func() error {
-			var marker *string
-			for {
+			return eachPage(func(marker *string) (*string, bool, error) {
 				out, err := p.iam.ListMFADevices(ctx, &iamsdk.ListMFADevicesInput{UserName: un, Marker: marker})
 				if err != nil {
-					return err
+					return nil, false, err
 				}
 				for _, d := range out.MFADevices {
 					serial := d.SerialNumber
 					if _, err := p.iam.DeactivateMFADevice(ctx, &iamsdk.DeactivateMFADeviceInput{UserName: un, SerialNumber: serial}); err != nil && !isNotFound(err) {
-						return err
+						return nil, false, err
 					}
 					// A virtual device's serial number is its ARN
 					// (arn:aws:iam::ACCOUNT:mfa/NAME); hardware ones are
 					// plain serials and are only deactivated.
 					if strings.HasPrefix(awssdk.ToString(serial), "arn:") {
 						if _, err := p.iam.DeleteVirtualMFADevice(ctx, &iamsdk.DeleteVirtualMFADeviceInput{SerialNumber: serial}); err != nil && !isNotFound(err) {
-							return err
+							return nil, false, err
 						}
 					}
 				}
-				if !out.IsTruncated || awssdk.ToString(out.Marker) == "" {
-					return nil
-				}
-				marker = out.Marker
-			}
+				return out.Marker, out.IsTruncated, nil
+			})
 		},
 		func() error {
-			var marker *string
-			for {
+			return eachPage(func(marker *string) (*string, bool, error) {
 				out, err := p.iam.ListSigningCertificates(ctx, &iamsdk.ListSigningCertificatesInput{UserName: un, Marker: marker})
 				if err != nil {
-					return err
+					return nil, false, err
 				}
 				for _, c := range out.Certificates {
 					if _, err := p.iam.DeleteSigningCertificate(ctx, &iamsdk.DeleteSigningCertificateInput{UserName: un, CertificateId: c.CertificateId}); err != nil && !isNotFound(err) {
-						return err
+						return nil, false, err
 					}
 				}
-				if !out.IsTruncated || awssdk.ToString(out.Marker) == "" {
-					return nil
-				}
-				marker = out.Marker
-			}
+				return out.Marker, out.IsTruncated, nil
+			})
 		},
 		func() error {
-			var marker *string
-			for {
+			return eachPage(func(marker *string) (*string, bool, error) {
 				out, err := p.iam.ListSSHPublicKeys(ctx, &iamsdk.ListSSHPublicKeysInput{UserName: un, Marker: marker})
 				if err != nil {
-					return err
+					return nil, false, err
 				}
 				for _, k := range out.SSHPublicKeys {
 					if _, err := p.iam.DeleteSSHPublicKey(ctx, &iamsdk.DeleteSSHPublicKeyInput{UserName: un, SSHPublicKeyId: k.SSHPublicKeyId}); err != nil && !isNotFound(err) {
-						return err
+						return nil, false, err
 					}
 				}
-				if !out.IsTruncated || awssdk.ToString(out.Marker) == "" {
-					return nil
-				}
-				marker = out.Marker
-			}
+				return out.Marker, out.IsTruncated, nil
+			})
 		},
 		func() error {
 			out, err := p.iam.ListServiceSpecificCredentials(ctx, &iamsdk.ListServiceSpecificCredentialsInput{UserName: un})
@@ -135,4 +123,18 @@ func unimplemented(err error) bool {
 	var de *smithy.DeserializationError
 	var xe *xml.SyntaxError
 	return errors.As(err, &de) || errors.As(err, &xe)
+}
+
+// eachPage calls page with successive markers until the listing is done:
+// page handles one page and returns the next marker and whether more
+// pages follow.
+func eachPage(page func(marker *string) (next *string, more bool, err error)) error {
+	var marker *string
+	for {
+		next, more, err := page(marker)
+		if err != nil || !more || awssdk.ToString(next) == "" {
+			return err
+		}
+		marker = next
+	}
 }

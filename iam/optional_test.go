@@ -4,6 +4,7 @@ import (
 	"context"
 	"iter"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/iamkit/iamkit/iam"
@@ -42,18 +43,11 @@ func (w *withExtras) GetInlinePolicy(ctx context.Context, of iam.Principal, name
 func (w *withExtras) ListInlinePolicies(ctx context.Context, of iam.Principal) iter.Seq2[*iam.Policy, error] {
 	return func(yield func(*iam.Policy, error) bool) {
 		for k := range w.inline {
-			if name, ok := cutPrefix(k, of.String()+"/"); ok && !yield(&iam.Policy{Name: name}, nil) {
+			if name, ok := strings.CutPrefix(k, of.String()+"/"); ok && !yield(&iam.Policy{Name: name}, nil) {
 				return
 			}
 		}
 	}
-}
-
-func cutPrefix(s, p string) (string, bool) {
-	if len(s) > len(p) && s[:len(p)] == p {
-		return s[len(p):], true
-	}
-	return "", false
 }
 
 func (w *withExtras) DeleteInlinePolicy(ctx context.Context, of iam.Principal, name string) error {
