@@ -11,59 +11,74 @@ import (
 	"time"
 )
 
-// authenticate checks the request's credentials: a bearer token the fake
-// issued, or go-ovh's signature scheme:
+// authenticate checks the request's credentials: a bearer token (an
+// OAuth2 access token or a personal access token the fake issued), or
+// go-ovh's signature scheme:
 //
 //	X-Ovh-Signature: "$1$" + hex(sha1(AS+"+"+CK+"+"+METHOD+"+"+URL+"+"+BODY+"+"+TS))
 //
 // where URL is the full URL the client targeted (query included) and TS
-// the X-Ovh-Timestamp header.
-func (s *Server) authenticate(r *http.Request, body []byte) (caller, *apiError) {
+// the X-Ovh-Timestamp header. A refusal is a broken contract (the client
+// sent credentials it should know are wrong) unless runtime says it is
+// one the API makes to a well-behaved client: a personal access token
+// that expired or was deleted (revoking a PAT is how its owner stops it).
+func (s *Server) authenticate(r *http.Request, body []byte) (who caller, refusal *apiError, runtime bool) {
 	if a := r.Header.Get("Authorization"); a != "" {
 		tok, ok := strings.CutPrefix(a, "Bearer ")
 		if !ok {
-			return caller{}, errInvalidToken.with("Authorization must be a Bearer token")
+			return caller{}, errInvalidToken.with("Authorization must be a Bearer token"), false
 		}
+		now := s.opts.Now()
 		s.mu.Lock()
-		ti, found := s.st.tokens[tok]
-		s.mu.Unlock()
-		if !found {
-			return caller{}, &errInvalidToken
+		defer s.mu.Unlock()
+		if ti, found := s.st.tokens[tok]; found {
+			if !now.Before(ti.expires) {
+				return caller{}, errInvalidToken.with("This access token has expired"), false
+			}
+			return ti.who, nil, false
 		}
-		if !s.opts.Now().Before(ti.expires) {
-			return caller{}, errInvalidToken.with("This access token has expired")
+		if t, found := s.st.patIx[tok]; found {
+			if t.ExpiresAt != nil && !now.Before(*t.ExpiresAt) {
+				return caller{}, errInvalidToken.with("This personal access token has expired"), true
+			}
+			used := s.now()
+			t.LastUsed = &used
+			return caller{user: t.user}, nil, false
 		}
-		return ti.who, nil
+		if s.st.revoked[tok] {
+			return caller{}, errInvalidToken.with("This personal access token has been revoked"), true
+		}
+		return caller{}, &errInvalidToken, false
 	}
 	app := r.Header.Get("X-Ovh-Application")
 	if app == "" {
-		return caller{}, &errNotCredential
+		return caller{}, &errNotCredential, false
 	}
 	if app != s.opts.AppKey {
-		return caller{}, &errInvalidKey
+		return caller{}, &errInvalidKey, false
 	}
 	ck := r.Header.Get("X-Ovh-Consumer")
 	if ck == "" {
-		return caller{}, &errNotCredential
+		return caller{}, &errNotCredential, false
 	}
 	if ck != s.opts.ConsumerKey {
-		return caller{}, &errInvalidCredential
+		return caller{}, &errInvalidCredential, false
 	}
 	tsHdr := r.Header.Get("X-Ovh-Timestamp")
 	ts, err := strconv.ParseInt(tsHdr, 10, 64)
 	if err != nil {
-		return caller{}, errQueryTimeDrift.with("Invalid X-Ovh-Timestamp %q", tsHdr)
+		return caller{}, errQueryTimeDrift.with("Invalid X-Ovh-Timestamp %q", tsHdr), false
 	}
 	if d := s.opts.Now().Sub(time.Unix(ts, 0)); d > MaxClockSkew || d < -MaxClockSkew {
-		return caller{}, &errQueryTimeDrift
+		return caller{}, &errQueryTimeDrift, false
 	}
 	full := "http://" + r.Host + r.URL.RequestURI()
 	sum := sha1.Sum([]byte(s.opts.AppSecret + "+" + ck + "+" + r.Method + "+" + full + "+" + string(body) + "+" + tsHdr))
 	want := "$1$" + hex.EncodeToString(sum[:])
 	if subtle.ConstantTimeCompare([]byte(want), []byte(r.Header.Get("X-Ovh-Signature"))) != 1 {
-		return caller{}, &errInvalidSignature
+		return caller{}, &errInvalidSignature, false
 	}
-	return caller{root: true}, nil
+	return caller{root: true}, nil, false
 }
 
 // token serves the OAuth2 client-credentials grant (RFC 6749 4.4), client
@@ -141,10 +156,11 @@ func (s *Server) authorizeCall(who caller, rt *route) *apiError {
 	}
 	account := "urn:v1:" + s.opts.Region + ":resource:account:" + s.opts.NIC
 	s.mu.Lock()
+	all := s.mayAll(who)
 	ids := s.identitiesOf(who)
 	var missing []string
 	for _, a := range needed {
-		if !s.st.allowed(ids, account, a, s.opts.Now()) {
+		if !all && !s.st.allowed(ids, account, a, s.opts.Now()) {
 			missing = append(missing, a)
 		}
 	}
@@ -158,10 +174,38 @@ func (s *Server) authorizeCall(who caller, rt *route) *apiError {
 	return &e
 }
 
-// identitiesOf returns the identity URNs a caller acts as. Under s.mu.
+// identitiesOf returns the identity URNs a caller acts as: a local user
+// acts as itself and as its group (a policy naming the group applies to
+// its members). Under s.mu.
 func (s *Server) identitiesOf(who caller) []string {
-	if who.root {
+	switch {
+	case who.root:
 		return []string{"urn:v1:" + s.opts.Region + ":identity:account:" + s.opts.NIC}
+	case who.user != "":
+		ids := []string{s.userURN(who.user)}
+		if u, ok := s.st.users[who.user]; ok && u.Group != "" {
+			ids = append(ids, s.groupURN(u.Group))
+		}
+		return ids
 	}
 	return []string{s.CredentialURN(who.clientID)}
+}
+
+// mayAll reports whether the caller may do everything: the account
+// itself, or a local user of a group whose role is ADMIN. (The rights of
+// the REGULAR and UNPRIVILEGED roles are not modelled: they grant nothing
+// beyond the policies here, the stricter reading.) Under s.mu.
+func (s *Server) mayAll(who caller) bool {
+	if who.root {
+		return true
+	}
+	if who.user == "" {
+		return false
+	}
+	u, ok := s.st.users[who.user]
+	if !ok {
+		return false
+	}
+	g, ok := s.group(u.Group)
+	return ok && g.Role == "ADMIN"
 }

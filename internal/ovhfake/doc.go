@@ -1,6 +1,6 @@
 // Package ovhfake is a local fake of the OVHcloud API calls iamkit's ovh
-// adapter makes (service accounts, local users and groups, IAM v2
-// policies, authorization checks), for tests. OVHcloud has no emulator;
+// adapter makes (service accounts, local users with their personal access
+// tokens, groups, IAM v2 policies, authorization checks), for tests. OVHcloud has no emulator;
 // this fake keeps the adapter honest by checking every request and every
 // response against OVHcloud's own OpenAPI documents, me-v1.json (API v1,
 // /me/…) and iam-v2.json (API v2, /iam/…).
@@ -54,13 +54,24 @@
 //     any CLIENT_CREDENTIALS service account; tokens last TokenLifetime and
 //     die with their client. go-ovh only knows the token URLs of its named
 //     endpoints, so ClientCredentials fetches the token and builds an
-//     access-token client, as an adapter pointed at the fake must.
+//     access-token client, as an adapter pointed at the fake must;
+//   - personal access tokens (PATs) of local users, issued by POST
+//     /me/identity/user/{user}/token, sent as "Authorization: Bearer
+//     <token>" (OVHcloud's guide "How to configure a Personal Access Token
+//     (PAT)"); Server.PersonalAccessToken builds such a client. A PAT dies
+//     with its deletion, its user's deletion or its expiry; those refusals
+//     (401) are run-time ones and do not fail the test, whereas a bearer
+//     the fake never issued does.
 //
 // The application key and the root client act as the account: everything
-// is allowed. A service account's calls are authorized against the stored
-// policies with the operation's x-iam-actions (from the documents) on the
-// account resource urn:v1:<region>:resource:account:<nic>; a refusal is
-// 403 Client::Forbidden with details.unauthorizedActionsByIAM.
+// is allowed. A service account's calls, and a local user's (by PAT), are
+// authorized against the stored policies with the operation's
+// x-iam-actions (from the documents) on the account resource
+// urn:v1:<region>:resource:account:<nic>; a refusal is 403
+// Client::Forbidden with details.unauthorizedActionsByIAM. A local user
+// acts as its own identity URN and as its group's; a user of a group whose
+// role is ADMIN may do everything (the REGULAR and UNPRIVILEGED roles are
+// not modelled and grant nothing beyond the policies).
 //
 // # Semantics
 //
@@ -68,8 +79,15 @@
 //     lists ids; a client's identity is
 //     urn:v1:<region>:identity:credential:<nic>/oauth2-<clientId>; flow
 //     CLIENT_CREDENTIALS refuses callbackUrls; names need not be unique;
+//   - personal access tokens: POST answers the value once
+//     (auth.PersonalAccessTokenResponse), GET lists names and reads a
+//     token without its value, PUT changes its description and expiry;
+//     expiresAt (in the future) or expiresIn (seconds), not both; names
+//     are unique per user, 1 to 128 letters, digits and ._- (the fake's
+//     reading: the rule is not published); no cap on tokens per user (none
+//     is documented); lastUsed is set by each authenticated call;
 //   - local users (one group each, DEFAULT when omitted, the group must
-//     exist) and groups (ADMIN, DEFAULT, REGULAR and UNPRIVILEGED always
+//     exist; deleting one deletes its tokens) and groups (ADMIN, DEFAULT, REGULAR and UNPRIVILEGED always
 //     exist and cannot be edited or deleted; deleting a group with users is
 //     409 Client::Conflict); duplicates are 409 Client::Conflict::AlreadyExists;
 //   - policies: unique names; resource URNs must read

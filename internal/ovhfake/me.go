@@ -31,6 +31,16 @@ func (s *Server) handler(rt *route) handler {
 		return s.updateUser
 	case "DELETE /1.0/me/identity/user/{user}":
 		return s.deleteUser
+	case "GET /1.0/me/identity/user/{user}/token":
+		return s.listTokens
+	case "POST /1.0/me/identity/user/{user}/token":
+		return s.createToken
+	case "GET /1.0/me/identity/user/{user}/token/{name}":
+		return s.getToken
+	case "PUT /1.0/me/identity/user/{user}/token/{name}":
+		return s.updateToken
+	case "DELETE /1.0/me/identity/user/{user}/token/{name}":
+		return s.deleteToken
 	case "GET /1.0/me/identity/group":
 		return s.listGroups
 	case "POST /1.0/me/identity/group":
@@ -315,10 +325,14 @@ func (s *Server) updateUser(q *request) (int, any, *apiError) {
 	return 0, nil, nil
 }
 
+// deleteUser deletes the user and revokes its personal access tokens.
 func (s *Server) deleteUser(q *request) (int, any, *apiError) {
 	u, e := s.user(q)
 	if e != nil {
 		return 0, nil, e
+	}
+	for _, name := range sortedKeys(s.st.pats[u.Login]) {
+		s.revoke(s.st.pats[u.Login][name])
 	}
 	delete(s.st.users, u.Login)
 	return 0, nil, nil

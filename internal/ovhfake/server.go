@@ -201,7 +201,8 @@ func (s *Server) contractf(format string, args ...any) {
 // caller is who a request authenticated as.
 type caller struct {
 	root     bool   // the account itself (app key, or the root OAuth2 client)
-	clientID string // a service account (OAuth2 client) otherwise
+	clientID string // a service account (OAuth2 client), or
+	user     string // a local user (by one of its personal access tokens)
 }
 
 // ServeHTTP implements http.Handler.
@@ -247,9 +248,11 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		s.writeErr(w, errNotFound.with("ovhfake does not implement %s", rt.key()))
 		return
 	}
-	who, aerr := s.authenticate(r, body)
+	who, aerr, runtime := s.authenticate(r, body)
 	if aerr != nil {
-		s.contractf("%s %s: authentication refused: %s", r.Method, esc, aerr.Message)
+		if !runtime {
+			s.contractf("%s %s: authentication refused: %s", r.Method, esc, aerr.Message)
+		}
 		s.writeErr(w, aerr)
 		return
 	}
@@ -284,11 +287,43 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	if err := rt.validateResponse(r.Context(), r, params, b); err != nil {
-		s.t.Errorf("ovhfake bug: %s answer breaks the spec: %v\n%s", rt.key(), err, b)
+		s.t.Errorf("ovhfake bug: %s answer breaks the spec: %v\n%s", rt.key(), err, redacted(b))
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_, _ = w.Write(b)
+}
+
+// secretFields are the answer fields that carry a credential shown once.
+var secretFields = map[string]bool{"clientSecret": true, "token": true}
+
+// redacted returns a JSON answer with its secretFields masked, for test
+// output.
+func redacted(b []byte) []byte {
+	var v any
+	if json.Unmarshal(b, &v) != nil {
+		return []byte("(answer not shown: not JSON)")
+	}
+	var mask func(any)
+	mask = func(v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				if secretFields[k] {
+					x[k] = "REDACTED"
+				} else {
+					mask(e)
+				}
+			}
+		case []any:
+			for _, e := range x {
+				mask(e)
+			}
+		}
+	}
+	mask(v)
+	out, _ := json.Marshal(v)
+	return out
 }
 
 func (s *Server) count(k string) {

@@ -18,6 +18,9 @@ type state struct {
 	policies map[string]*policy
 	polIx    []string // creation order
 	tokens   map[string]tokenInfo
+	pats     map[string]map[string]*pat // by login, then token name
+	patIx    map[string]*pat            // by token value
+	revoked  map[string]bool            // values of deleted PATs
 }
 
 type tokenInfo struct {
@@ -106,6 +109,9 @@ func (st *state) init(now time.Time) {
 	st.groups = map[string]*localGroup{}
 	st.policies = map[string]*policy{}
 	st.tokens = map[string]tokenInfo{}
+	st.pats = map[string]map[string]*pat{}
+	st.patIx = map[string]*pat{}
+	st.revoked = map[string]bool{}
 }
 
 // roleRights is the reach of the OpenStack role actions, from the table of
