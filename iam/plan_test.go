@@ -1,0 +1,272 @@
+package iam_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"testing"
+	"testing/fstest"
+
+	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/policy"
+	"github.com/iamkit/iamkit/provider/memory"
+)
+
+// fleet returns n accounts spread over groups groups, each group with its
+// own policy, as a fleet of monitoring and deploy bots would be.
+func fleet(n, groups int) []iam.ServiceAccount {
+	out := make([]iam.ServiceAccount, n)
+	for i := range out {
+		g := i % groups
+		svc := []policy.Service{policy.Compute, policy.BlockStorage, policy.ObjectStorage, policy.Network}[g%4]
+		out[i] = iam.ServiceAccount{
+			User:   fmt.Sprintf("bot_%03d", i),
+			Group:  fmt.Sprintf("team_%d", g),
+			Policy: policy.ReadOnly(svc),
+		}
+	}
+	return out
+}
+
+func TestPlanFreshProvider(t *testing.T) {
+	ctx := context.Background()
+	p := memory.New()
+	desired := append(fleet(3, 2), iam.ServiceAccount{User: "solo", Policy: policy.ReadOnly(policy.Image)})
+	cs, err := iam.Plan(ctx, p, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	add, change, destroy := cs.Summary()
+	// 2 groups, 3 policies (team_0, team_1, solo), 4 users.
+	if add != 9 || change != 0 || destroy != 0 {
+		t.Errorf("Summary = %d, %d, %d; want 9, 0, 0\n%s", add, change, destroy, cs)
+	}
+	// A fresh provider costs the three listings and nothing else.
+	if got := p.Calls(""); got != 3 {
+		t.Errorf("Plan made %d calls, want 3 (ListUsers, ListGroups, ListPolicies)", got)
+	}
+	out := cs.String()
+	for _, want := range []string{
+		"  + group/team_0\n      + attach policy/team_0\n",
+		"  + policy/solo\n",
+		"  + user/bot_000\n      + add to group/team_0\n      + create access key\n",
+		"  + user/solo\n      + attach policy/solo\n      + create access key\n",
+		`      +   "Version": "iamkit/1",`,
+		"Plan: 9 to add, 0 to change, 0 to destroy.\n",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("plan lacks %q:\n%s", want, out)
+		}
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded struct {
+		Provider string
+		Changes  []iam.Change
+		Summary  struct{ Add, Change, Destroy int }
+	}
+	if err := json.Unmarshal(b, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if decoded.Provider != "memory" || len(decoded.Changes) != 9 || decoded.Summary.Add != 9 {
+		t.Errorf("JSON = %s", b)
+	}
+}
+
+func TestPlanRefusesBadInputBeforeAnyCall(t *testing.T) {
+	ro := policy.ReadOnly(policy.Compute)
+	bad := policy.Document{Statements: []policy.Statement{{Effect: "Perhaps", Actions: []policy.Action{"compute:Read"}, Resources: []policy.Resource{"*"}}}}
+	for _, tc := range []struct {
+		name    string
+		desired []iam.ServiceAccount
+	}{
+		{"duplicate user", []iam.ServiceAccount{{User: "a", Policy: ro}, {User: "b", Policy: ro}, {User: "a", Group: "g", Policy: ro}}},
+		{"empty user", []iam.ServiceAccount{{Policy: ro}}},
+		{"bad user name", []iam.ServiceAccount{{User: "bad name", Policy: ro}}},
+		{"long user name", []iam.ServiceAccount{{User: strings.Repeat("u", 65), Policy: ro}}},
+		{"bad group name", []iam.ServiceAccount{{User: "a", Group: "g/h", Policy: ro}}},
+		{"bad policy name", []iam.ServiceAccount{{User: "a", PolicyName: "p p", Policy: ro}}},
+		{"no statement", []iam.ServiceAccount{{User: "a"}}},
+		{"invalid policy", []iam.ServiceAccount{{User: "a", Policy: bad}}},
+		{"one policy, two documents", []iam.ServiceAccount{{User: "a", Group: "g", Policy: ro}, {User: "b", Group: "g", Policy: policy.ReadOnly(policy.Image)}}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			p := memory.New()
+			_, err := iam.Plan(context.Background(), p, tc.desired)
+			if !errors.Is(err, iam.ErrInvalid) {
+				t.Fatalf("err = %v, want ErrInvalid", err)
+			}
+			if n := p.Calls(""); n != 0 {
+				t.Errorf("%d calls before refusing", n)
+			}
+		})
+	}
+}
+
+func TestPlanShowsPolicyDiff(t *testing.T) {
+	ctx := context.Background()
+	p := memory.New()
+	if _, err := iam.Provision(ctx, p, monitoring); err != nil {
+		t.Fatal(err)
+	}
+	want := monitoring
+	want.Policy = policy.ReadOnly(policy.Compute, policy.Image)
+	cs, err := iam.Plan(ctx, p, []iam.ServiceAccount{want})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := cs.String()
+	for _, s := range []string{"  ~ policy/monitoring\n", "      + ", "Plan: 0 to add, 1 to change, 0 to destroy."} {
+		if !strings.Contains(out, s) {
+			t.Errorf("plan lacks %q:\n%s", s, out)
+		}
+	}
+	if strings.Contains(out, "user/watcher_1") {
+		t.Errorf("complete user shown:\n%s", out)
+	}
+	var upd *iam.Change
+	for _, c := range cs.Changes {
+		if c.Action == iam.ActionUpdate {
+			upd = c
+		}
+	}
+	if upd == nil || len(upd.Before) == 0 || len(upd.After) == 0 || !json.Valid(upd.Before) || !json.Valid(upd.After) {
+		t.Fatalf("update change = %+v", upd)
+	}
+}
+
+func TestPlanLeavesForeignAlone(t *testing.T) {
+	ctx := context.Background()
+	p := memory.New()
+	if _, err := p.CreateUser(ctx, "human", &iam.UserOptions{Path: "/staff/"}); err != nil {
+		t.Fatal(err)
+	}
+	// Not named: not shown, not deleted even with WithDeletes.
+	cs, err := iam.Plan(ctx, p, fleet(1, 1), iam.WithDeletes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(cs.String(), "human") {
+		t.Errorf("foreign user in plan:\n%s", cs)
+	}
+	// Named: refused, since iamkit would take over what it does not own.
+	_, err = iam.Plan(ctx, p, []iam.ServiceAccount{{User: "human", Policy: policy.ReadOnly(policy.Compute)}})
+	if !errors.Is(err, iam.ErrAlreadyExists) {
+		t.Errorf("err = %v, want ErrAlreadyExists", err)
+	}
+}
+
+func TestPlanCallsGrowLinearly(t *testing.T) {
+	ctx := context.Background()
+	for _, n := range []int{10, 250} {
+		p := memory.New()
+		desired := fleet(n, 4)
+		cs, err := iam.Plan(ctx, p, desired)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := iam.Apply(ctx, p, cs, iam.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		before := p.Calls("")
+		cs, err = iam.Plan(ctx, p, desired)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// 3 listings (plus their extra pages), 2 per group, 1 per user.
+		pages := (n+99)/100 - 1
+		want := 3 + pages + 2*4 + n
+		if got := p.Calls("") - before; got != want {
+			t.Errorf("n=%d: Plan made %d calls, want %d", n, got, want)
+		}
+		if cs.HasChanges() {
+			t.Errorf("n=%d: changes after Apply:\n%s", n, cs)
+		}
+	}
+}
+
+func TestParseDesired(t *testing.T) {
+	fsys := fstest.MapFS{
+		"deploy.json": {Data: []byte(`{"Version":"iamkit/1","Statement":[{"Effect":"Allow","Action":["compute:*"],"Resource":["*"]}]}`)},
+		"image.yaml":  {Data: []byte("Version: iamkit/1\nStatement:\n  - Effect: Allow\n    Action: [\"image:Read\"]\n    Resource: [\"*\"]\n")},
+	}
+	yml := `
+version: iamkit/1
+policies:
+  monitoring:
+    description: read VMs
+    document:
+      Version: iamkit/1
+      Statement:
+        - Effect: Allow
+          Action: ["compute:Read", "compute:List"]
+          Resource: ["*"]
+accounts:
+  - user: watcher_1
+    group: monitoring
+    policy_name: monitoring
+  - user: deployer
+    group: deploy
+    policy_file: deploy.json
+  - user: imager
+    policy_file: image.yaml
+    settings: {region: eu-west-3}
+`
+	got, err := iam.ParseDesired([]byte(yml), fsys, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3 || got[0].PolicyName != "monitoring" || got[0].Description != "read VMs" ||
+		len(got[0].Policy.Statements) != 1 || got[1].Group != "deploy" || got[2].Settings["region"] != "eu-west-3" {
+		t.Fatalf("got %+v", got)
+	}
+	js := `{"accounts":[{"user":"a","policy":{"Version":"iamkit/1","Statement":[{"Effect":"Allow","Action":["compute:Read"],"Resource":["*"]}]}}]}`
+	if got, err := iam.ParseDesired([]byte(js), nil, true); err != nil || len(got) != 1 {
+		t.Fatalf("JSON: %v %+v", err, got)
+	}
+	for name, bad := range map[string]string{
+		"unknown field":   "accounts:\n  - user: a\n    colour: red\n",
+		"no policy":       "accounts:\n  - user: a\n",
+		"unknown policy":  "accounts:\n  - user: a\n    policy_name: nope\n",
+		"bad version":     "version: iamkit/9\n",
+		"bad policy":      "accounts:\n  - user: a\n    policy: {Statement: [{Effect: Maybe}]}\n",
+		"inline and file": "accounts:\n  - user: a\n    policy: {}\n    policy_file: deploy.json\n",
+		"missing file":    "accounts:\n  - user: a\n    policy_file: nope.json\n",
+	} {
+		_, err := iam.ParseDesired([]byte(bad), fsys, false)
+		if iam.KindOf(err) == nil || (!errors.Is(err, iam.ErrInvalid) && !errors.Is(err, iam.ErrNotFound)) {
+			t.Errorf("%s: err = %v", name, err)
+		}
+	}
+}
+
+// BenchmarkPlanMemory plans over 5,000 existing users on the memory
+// provider, all desired and in place: the cost of "Plan shows no change".
+func BenchmarkPlanMemory(b *testing.B) {
+	ctx := context.Background()
+	p := memory.New()
+	desired := fleet(5000, 4)
+	cs, err := iam.Plan(ctx, p, desired)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := iam.Apply(ctx, p, cs, iam.ApplyOptions{}); err != nil {
+		b.Fatal(err)
+	}
+	b.ResetTimer()
+	for b.Loop() {
+		before := p.Calls("")
+		cs, err := iam.Plan(ctx, p, desired)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if cs.HasChanges() {
+			b.Fatal("changes")
+		}
+		b.ReportMetric(float64(p.Calls("")-before), "calls/op")
+	}
+}
