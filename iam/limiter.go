@@ -105,11 +105,14 @@ func (l *Limiter) Wait(ctx context.Context) error {
 	return nil
 }
 
+// minSamples is how many grants a measured rate needs.
+const minSamples = 4
+
 // measured returns the rate of the latest grants, or 0 when too few
 // were made to tell. l.mu is held.
 func (l *Limiter) measured(now time.Time) float64 {
 	k := min(l.n, len(l.grants))
-	if k < 2 {
+	if k < minSamples {
 		return 0
 	}
 	oldest := l.grants[(l.n-k)%len(l.grants)]
@@ -130,11 +133,15 @@ func (l *Limiter) Throttled() {
 		return
 	}
 	cur := l.rate
-	if m := l.measured(now); m > 0 && (cur == 0 || m < cur) {
-		cur = m
+	m := l.measured(now)
+	if cur == 0 && m == 0 {
+		// Too few requests to measure a pace: a cut now would be a guess
+		// (and a guess of the floor would crawl for a long while). The
+		// retry's back-off spaces this request; the next throttle cuts.
+		return
 	}
-	if cur == 0 {
-		cur = l.o.Min / l.o.Decrease
+	if m > 0 && (cur == 0 || m < cur) {
+		cur = m
 	}
 	l.rate = max(cur*l.o.Decrease, l.o.Min)
 	l.lastCut = now
