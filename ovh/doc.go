@@ -61,12 +61,29 @@
 // AddUserToGroup sets the user's group (ErrConflict while it is in another
 // non-default group), RemoveUserFromGroup puts it back in DEFAULT,
 // ListGroupsForUser lists its group unless it is a default one, and
-// iam.Provision names the group's URN in the group's policy. Local users
-// sign in with a password and have no API access key: CreateAccessKey and
-// RotateAccessKey are ErrUnsupported, ListAccessKeys lists none and
-// Capabilities.MaxKeysPerUser is 0; so iam.Provision, which always makes a
-// key, stops at the key and rolls back. (OVHcloud's personal access tokens,
-// /me/identity/user/{user}/token, are not used.)
+// iam.Provision names the group's URN in the group's policy.
+//
+// A local user's access keys are its personal access tokens (PATs,
+// /me/identity/user/{user}/token): bearer tokens that authenticate API
+// calls as the user ("Authorization: Bearer <token>"), with the rights the
+// IAM policies naming the user or its group give it.
+//   - CreateAccessKey creates a token named "iamkit-<random hex>" (the key
+//     ID) with the description "iamkit access key"; the token is the
+//     secret, which OVHcloud shows once. KeyOptions.ExpiresAt becomes the
+//     token's expiresAt (Capabilities.KeyExpiry is true); without it the
+//     token does not expire.
+//   - ListAccessKeys lists every token of the user, by name, without
+//     value; DeleteAccessKey deletes (revokes) one; tokens cannot be
+//     deactivated (KeyStatus false). DeleteUser is ErrConflict while the
+//     user has a token.
+//   - OVHcloud documents no cap on tokens per user; iamkit caps them at
+//     two (Capabilities.MaxKeysPerUser), enough for a rotation without
+//     downtime. The cap is checked before each creation under the
+//     provider's lock: two processes adding keys to one user at once may
+//     both pass it.
+//   - iam.Rotate takes its own path: a new token, delivered, then the old
+//     ones deleted; the user keeps its identity and policies.
+//   - Authorize asks the authorization check with the token as bearer.
 //
 // Policies are IAM v2 policies (/v2/iam/policy). Attaching one to a user
 // or group adds its identity URN to the policy's identities; detaching

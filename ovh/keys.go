@@ -22,18 +22,21 @@ func (p *Provider) keyOf(c *client, user string) *iam.AccessKey {
 // holds it (another process created the account, or its key was deleted
 // and the secret dropped), the account's client is replaced by a new one
 // of the same name, which takes over the old one's policy identities.
-// Expiry: ErrUnsupported (OVHcloud clients do not expire). With
-// Options.LocalUsers: ErrUnsupported (local users have no access key).
+// Expiry: ErrUnsupported (OVHcloud clients do not expire).
+//
+// With Options.LocalUsers the key is a new personal access token of the
+// local user: its name is the key ID, the token the secret (returned
+// once), opts.ExpiresAt its expiry; ErrLimit once the user has two.
 func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.KeyOptions) (*iam.AccessKey, error) {
 	const op = "CreateAccessKey"
 	if err := checkName(op, p.userRule(), user); err != nil {
 		return nil, err
 	}
+	if p.local {
+		return p.createPAT(ctx, op, user, opts)
+	}
 	if opts != nil && !opts.ExpiresAt.IsZero() {
 		return nil, fail(op, "user/"+user, iam.ErrUnsupported, "OVHcloud service account credentials do not expire; give the policy an expiry instead")
-	}
-	if p.local {
-		return nil, p.localKeyOp(ctx, op, user, iam.ErrUnsupported)
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
@@ -128,8 +131,9 @@ func (p *Provider) moveIdentities(ctx context.Context, from, to string, keep boo
 	return nil
 }
 
-// ListAccessKeys lists the service account's credential once issued; a
-// local user's none.
+// ListAccessKeys lists the service account's credential once issued; with
+// Options.LocalUsers, the local user's personal access tokens (all of
+// them, by name, without their values).
 func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*iam.AccessKey, error] {
 	return func(yield func(*iam.AccessKey, error) bool) {
 		if err := checkName("ListAccessKeys", p.userRule(), user); err != nil {
@@ -137,8 +141,10 @@ func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*i
 			return
 		}
 		if p.local {
-			if _, err := p.findLocal(ctx, "ListAccessKeys", user); err != nil {
-				yield(nil, err)
+			for k, err := range p.listPATs(ctx, "ListAccessKeys", user) {
+				if !yield(k, err) || err != nil {
+					return
+				}
 			}
 			return
 		}
@@ -154,7 +160,8 @@ func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*i
 }
 
 // SetAccessKeyStatus returns ErrUnsupported once the key is found:
-// OVHcloud credentials cannot be deactivated.
+// OVHcloud credentials (clients and personal access tokens) cannot be
+// deactivated.
 func (p *Provider) SetAccessKeyStatus(ctx context.Context, user, keyID string, status iam.KeyStatus) error {
 	const op = "SetAccessKeyStatus"
 	if err := checkName(op, p.userRule(), user); err != nil {
@@ -167,7 +174,10 @@ func (p *Provider) SetAccessKeyStatus(ctx context.Context, user, keyID string, s
 		return fail(op, "user/"+user, iam.ErrInvalid, "status must be Active or Inactive")
 	}
 	if p.local {
-		return p.localKeyOp(ctx, op, user, iam.ErrNotFound)
+		if err := p.hasPAT(ctx, op, user, keyID); err != nil {
+			return err
+		}
+		return fail(op, "user/"+user, iam.ErrUnsupported, "OVHcloud personal access tokens cannot be deactivated, only deleted")
 	}
 	c, err := p.findClient(ctx, op, user)
 	if err != nil {
@@ -183,7 +193,8 @@ func (p *Provider) SetAccessKeyStatus(ctx context.Context, user, keyID string, s
 // cannot regenerate a client's secret, so the account's client is
 // replaced by a new one of the same name that takes over its policy
 // identities; the account's identity URN changes. The new client's
-// secret is kept in memory for a later CreateAccessKey.
+// secret is kept in memory for a later CreateAccessKey. With
+// Options.LocalUsers it deletes (revokes) the personal access token.
 func (p *Provider) DeleteAccessKey(ctx context.Context, user, keyID string) error {
 	const op = "DeleteAccessKey"
 	if err := checkName(op, p.userRule(), user); err != nil {
@@ -193,7 +204,7 @@ func (p *Provider) DeleteAccessKey(ctx context.Context, user, keyID string) erro
 		return fail(op, "user/"+user, iam.ErrInvalid, "the access key ID is empty")
 	}
 	if p.local {
-		return p.localKeyOp(ctx, op, user, iam.ErrNotFound)
+		return p.deletePAT(ctx, op, user, keyID)
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
@@ -220,6 +231,10 @@ func (p *Provider) DeleteAccessKey(ctx context.Context, user, keyID string) erro
 // credential to opts.Sink, waits for opts.Wait, then removes the old
 // identity from the policies and deletes the old client. Until delivery
 // nothing of the old client is touched; an undelivered client is deleted.
+//
+// With Options.LocalUsers, whose users keep their identity and may hold
+// two keys, it is iam.Rotate's own path: a new personal access token,
+// delivered, then the old ones deleted.
 func (p *Provider) RotateAccessKey(ctx context.Context, user string, opts iam.RotateOptions) (*iam.Rotated, error) {
 	const op = "Rotate"
 	res := "user/" + user
@@ -227,14 +242,14 @@ func (p *Provider) RotateAccessKey(ctx context.Context, user string, opts iam.Ro
 	if err := checkName(op, p.userRule(), user); err != nil {
 		return nil, err
 	}
+	if p.local {
+		return iam.Rotate(ctx, generic{p}, user, opts)
+	}
 	if opts.KeepInactive {
 		return nil, fail(op, res, iam.ErrUnsupported, "RotateOptions.KeepInactive: OVHcloud credentials cannot be deactivated, only deleted")
 	}
 	if opts.Key != nil && !opts.Key.ExpiresAt.IsZero() {
 		return nil, fail(op, res, iam.ErrUnsupported, "OVHcloud service account credentials do not expire")
-	}
-	if p.local {
-		return nil, werr("find "+res, p.localKeyOp(ctx, op, user, iam.ErrUnsupported))
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()

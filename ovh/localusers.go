@@ -159,6 +159,13 @@ func (p *Provider) deleteLocal(ctx context.Context, op, name string) error {
 	if g, err := p.getGroup(ctx, op, u.Group); err == nil && !g.DefaultGroup {
 		return fail(op, "user/"+name, iam.ErrConflict, "the user is a member of group "+u.Group+"; remove it from the group first")
 	}
+	keys, err := p.patNames(ctx, op, name)
+	if err != nil {
+		return err
+	}
+	if len(keys) > 0 {
+		return fail(op, "user/"+name, iam.ErrConflict, "the user has access keys (personal access tokens "+strings.Join(keys, ", ")+"); delete them first")
+	}
 	urn := p.localURN(u)
 	for pol, err := range p.policies(ctx) {
 		if err != nil {
@@ -256,18 +263,4 @@ func (p *Provider) localGroups(ctx context.Context, user string) iter.Seq2[*iam.
 			yield(p.toGroup(g), nil)
 		}
 	}
-}
-
-const noLocalKeys = "OVHcloud local users sign in with a password and have no API access key; use service accounts (without Options.LocalUsers) for keys"
-
-// localKeyOp checks, for an access-key call in local-user mode, that the
-// user exists; it returns the error of the call.
-func (p *Provider) localKeyOp(ctx context.Context, op, user string, kind error) error {
-	if _, err := p.findLocal(ctx, op, user); err != nil {
-		return err
-	}
-	if kind == iam.ErrNotFound {
-		return fail(op, "user/"+user, iam.ErrNotFound, "the user has no such access key (local users have none)")
-	}
-	return fail(op, "user/"+user, kind, noLocalKeys)
 }

@@ -3,12 +3,14 @@ package ovh_test
 import (
 	"context"
 	"errors"
-	"os"
-	"os/exec"
+	"net/url"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"time"
+
+	goovh "github.com/ovh/go-ovh/ovh"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/ovhfake"
@@ -26,55 +28,18 @@ func newLocal(t *testing.T, srv *ovhfake.Server) *ovh.Provider {
 	return p
 }
 
-// keyClauses are the suite's clauses that need an access key to run (they
-// create one with CreateAccessKey and stop when it fails). Local users
-// have none, and Capabilities cannot say so (MaxKeysPerUser 0 means "no
-// documented cap"), so TestConformanceLocalUsers skips them by name.
-var keyClauses = []string{
-	"Users/DeleteWithKey",
-	"AccessKeys/CreateListDelete", "AccessKeys/Missing",
-	"InvalidInput/KeyIDs",
-	"Cancellation/EveryMethod", "Cancellation/Workflows",
-	"Errors/Shape",
-	"Secrets",
-	"Unsupported/KeyStatus",
-	// iam.Provision always makes a key.
-	"Workflows/Provision", "Workflows/ProvisionAgain", "Workflows/ProvisionWithoutGroup", "Workflows/Deprovision",
-}
-
-const localSuiteEnv = "IAMKIT_OVH_LOCAL_SUITE"
-
-// TestConformanceLocalUsers runs the suite with Options.LocalUsers, in a
-// child process of the test binary so that the clauses needing an access
-// key (keyClauses) are skipped with -test.skip.
+// TestConformanceLocalUsers runs the whole suite with Options.LocalUsers,
+// key clauses included: a local user's keys are its personal access
+// tokens.
 func TestConformanceLocalUsers(t *testing.T) {
-	if os.Getenv(localSuiteEnv) == "1" {
-		srv := ovhfake.New(t, ovhfake.Options{})
-		providertest.Run(t, providertest.Harness{
-			NewProvider: func(t *testing.T) iam.Provider { return newLocal(t, srv) },
-			Calls:       func(p iam.Provider) int { return p.(*ovh.Provider).Requests() },
-			Translate:   policy.TranslateOptions{AllowWidening: true},
-			Unpaged:     []string{"ListUsers", "ListGroups", "ListGroupMembers", "ListGroupsForUser", "ListAccessKeys"},
-			Consistency: 1,
-		})
-		return
-	}
-	skip := make([]string, len(keyClauses))
-	for i, c := range keyClauses {
-		skip[i] = "^TestConformanceLocalUsers$/^" + strings.ReplaceAll(c, "/", "$/^") + "$"
-	}
-	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^TestConformanceLocalUsers$",
-		"-test.skip="+strings.Join(skip, "|"), "-test.v", "-test.count=1")
-	cmd.Env = append(os.Environ(), localSuiteEnv+"=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("suite with LocalUsers: %v\n%s", err, out)
-	}
-	ran := strings.Count(string(out), "--- PASS: TestConformanceLocalUsers/")
-	if ran < 30 {
-		t.Fatalf("suite with LocalUsers: only %d clauses passed\n%s", ran, out)
-	}
-	t.Logf("suite with LocalUsers: %d clauses and groups passed; skipped (need an access key): %s", ran, strings.Join(keyClauses, ", "))
+	srv := ovhfake.New(t, ovhfake.Options{})
+	providertest.Run(t, providertest.Harness{
+		NewProvider: func(t *testing.T) iam.Provider { return newLocal(t, srv) },
+		Calls:       func(p iam.Provider) int { return p.(*ovh.Provider).Requests() },
+		Translate:   policy.TranslateOptions{AllowWidening: true},
+		Unpaged:     []string{"ListUsers", "ListGroups", "ListGroupMembers", "ListGroupsForUser", "ListAccessKeys"},
+		Consistency: 1,
+	})
 }
 
 func TestLocalUsersModel(t *testing.T) {
@@ -83,8 +48,9 @@ func TestLocalUsersModel(t *testing.T) {
 	ctx := t.Context()
 
 	caps := p.Capabilities()
-	if !caps.GroupsForServiceAccounts || caps.MaxKeysPerUser != 0 {
-		t.Errorf("Capabilities: GroupsForServiceAccounts %v MaxKeysPerUser %d, want true and 0", caps.GroupsForServiceAccounts, caps.MaxKeysPerUser)
+	if !caps.GroupsForServiceAccounts || caps.MaxKeysPerUser != 2 || !caps.KeyExpiry || caps.KeyStatus {
+		t.Errorf("Capabilities: GroupsForServiceAccounts %v MaxKeysPerUser %d KeyExpiry %v KeyStatus %v, want true, 2, true, false",
+			caps.GroupsForServiceAccounts, caps.MaxKeysPerUser, caps.KeyExpiry, caps.KeyStatus)
 	}
 	u, err := p.CreateUser(ctx, "watcher_1", nil)
 	if err != nil {
@@ -130,10 +96,6 @@ func TestLocalUsersModel(t *testing.T) {
 	}
 	if err := p.DeleteUser(ctx, "watcher_1"); !errors.Is(err, iam.ErrConflict) {
 		t.Errorf("DeleteUser of a group member: %v, want ErrConflict", err)
-	}
-	_, err = p.CreateAccessKey(ctx, "watcher_1", nil)
-	if !errors.Is(err, iam.ErrUnsupported) || !strings.Contains(err.Error(), "password") {
-		t.Errorf("CreateAccessKey: %v, want ErrUnsupported explaining local users use passwords", err)
 	}
 	if keys, err := iam.Collect(p.ListAccessKeys(ctx, "watcher_1")); err != nil || len(keys) != 0 {
 		t.Errorf("ListAccessKeys: %v %v, want none", keys, err)
@@ -193,22 +155,22 @@ func (j *snapJournal) Append(ctx context.Context, e iam.JournalEntry) error {
 }
 
 // TestProvisionLocalUser: with local users, iam.Provision puts the user in
-// the group and names the group's URN in the group's policy; it then stops
-// at the access key (local users have none) and rolls everything back.
+// the group, names the group's URN in the group's policy and hands out a
+// personal access token; OVHcloud IAM then allows that token what the
+// policy grants, and nothing else.
 func TestProvisionLocalUser(t *testing.T) {
 	srv := ovhfake.New(t, ovhfake.Options{})
 	p := newLocal(t, srv)
 	ctx := t.Context()
 	const project = "0123456789abcdef0123456789abcdef"
 	j := &snapJournal{MemoryJournal: iam.NewMemoryJournal(), p: p, group: "supervisors", user: "watcher_1"}
-	_, err := iam.Provision(ctx, p, iam.ServiceAccount{
+	acct, err := iam.Provision(ctx, p, iam.ServiceAccount{
 		User: "watcher_1", Group: "supervisors",
 		Policy:  policy.OVHInfrastructureSupervisor(project),
 		Journal: j,
 	})
-	var we *iam.WorkflowError
-	if !errors.As(err, &we) || !errors.Is(err, iam.ErrUnsupported) || !strings.Contains(we.Step, "access key") {
-		t.Fatalf("Provision: %v, want a WorkflowError at the access key, ErrUnsupported", err)
+	if err != nil {
+		t.Fatalf("Provision: %v", err)
 	}
 	if !slices.Equal(j.members, []string{"watcher_1"}) {
 		t.Errorf("members of supervisors before the key: %v, want [watcher_1]", j.members)
@@ -216,16 +178,161 @@ func TestProvisionLocalUser(t *testing.T) {
 	if !slices.Equal(j.attached, []string{"supervisors"}) || j.direct != 0 {
 		t.Errorf("policies naming the group URN: %v, naming the user: %d; want [supervisors] and 0", j.attached, j.direct)
 	}
-	for _, step := range []string{"add user/watcher_1 to group/supervisors", "attach policy/supervisors to group/supervisors"} {
-		if !slices.Contains(we.Undone, step) {
-			t.Errorf("Undone %v lacks %q", we.Undone, step)
-		}
+	k := acct.Key
+	if k == nil || k.ID == "" || k.Secret.IsZero() || k.User != "watcher_1" || !k.ExpiresAt.IsZero() {
+		t.Fatalf("Provision's key: %+v, want a token of watcher_1 with a secret and no expiry", k)
 	}
-	if len(we.Left) != 0 {
-		t.Errorf("left after rollback: %v (%v)", we.Left, we.UndoErr)
+	if acct.Policy == nil || acct.Policy.Path != iam.DefaultPath {
+		t.Errorf("Provision's policy: %+v, want one under %s (iamkit's)", acct.Policy, iam.DefaultPath)
+	}
+	keys, err := iam.Collect(p.ListAccessKeys(ctx, "watcher_1"))
+	if err != nil || len(keys) != 1 || keys[0].ID != k.ID || !keys[0].Secret.IsZero() {
+		t.Errorf("ListAccessKeys: %v %v, want the token, without its secret", keys, err)
+	}
+
+	// The key, as OVHcloud IAM sees it (through the adapter's Authorize).
+	for _, tc := range []struct {
+		what, action, resource string
+		want                   error
+	}{
+		{"the granted role on the project", "ovh:publicCloudProject:openstack:infrastructureSupervisor", "project/" + project, nil},
+		{"another role on the project", "ovh:publicCloudProject:openstack:objectstoreOperator", "project/" + project, iam.ErrDenied},
+		{"the granted role on another project", "ovh:publicCloudProject:openstack:infrastructureSupervisor", "project/fedcba9876543210fedcba9876543210", iam.ErrDenied},
+		{"an account action", "ovh:account:apiovh:me/identity/user/get", "urn:v1:eu:resource:account:" + srv.NIC(), iam.ErrDenied},
+	} {
+		t.Run("Authorize/"+tc.what, func(t *testing.T) {
+			err := p.Authorize(ctx, k.ID, k.Secret, tc.action, tc.resource)
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Errorf("Authorize(%s on %s): %v, want %v", tc.action, tc.resource, err, tc.want)
+			}
+			if err != nil && strings.Contains(err.Error(), k.Secret.Reveal()) {
+				t.Error("the error shows the token")
+			}
+		})
+	}
+	// The same key, sent by a program of its own: it authenticates as the
+	// user, who may not call the API (no account action was granted).
+	pc, err := srv.PersonalAccessToken(k.Secret.Reveal())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var res struct {
+		Authorized []string `json:"authorizedActions"`
+	}
+	urn := ovh.ProjectURN("eu", project)
+	if err := pc.Post("/v2/iam/resource/"+url.PathEscape(urn)+"/authorization/check",
+		map[string][]string{"actions": {"publicCloudProject:openstack:compute_read", "publicCloudProject:openstack:compute_manage"}}, &res); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(res.Authorized, []string{"publicCloudProject:openstack:compute_read"}) {
+		t.Errorf("authorized as the token: %v, want compute_read only", res.Authorized)
+	}
+	var ae *goovh.APIError
+	if err := pc.Get("/me/identity/user", nil); !errors.As(err, &ae) || ae.Code != 403 {
+		t.Errorf("GET /me/identity/user with the token: %v, want 403", err)
+	}
+
+	// Deprovision revokes the token and removes the user; the group and its
+	// policy stay (without WithCleanup).
+	if err := iam.Deprovision(ctx, p, "watcher_1"); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.Authorize(ctx, k.ID, k.Secret, "ovh:publicCloudProject:openstack:infrastructureSupervisor", "project/"+project); !errors.Is(err, iam.ErrDenied) {
+		t.Errorf("Authorize after Deprovision: %v, want ErrDenied", err)
 	}
 	if _, err := p.GetUser(ctx, "watcher_1"); !errors.Is(err, iam.ErrNotFound) {
-		t.Errorf("user after rollback: %v, want ErrNotFound", err)
+		t.Errorf("user after Deprovision: %v, want ErrNotFound", err)
+	}
+	if _, err := p.GetPolicy(ctx, "supervisors"); err != nil {
+		t.Errorf("the group's policy after Deprovision: %v, want kept", err)
+	}
+}
+
+// TestLocalKeys: a local user's keys are personal access tokens: expiry,
+// iamkit's cap of two, deletion revoking the token, DeleteUser refused
+// while one exists, rotation without downtime.
+func TestLocalKeys(t *testing.T) {
+	srv := ovhfake.New(t, ovhfake.Options{})
+	p := newLocal(t, srv)
+	ctx := t.Context()
+	if _, err := p.CreateUser(ctx, "bot", nil); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Now().Add(72 * time.Hour).UTC().Truncate(time.Second)
+	for _, tc := range []struct {
+		what string
+		opts *iam.KeyOptions
+		want error
+	}{
+		{"an expiry in the past", &iam.KeyOptions{ExpiresAt: time.Now().Add(-time.Minute)}, iam.ErrInvalid},
+		{"an expiry", &iam.KeyOptions{ExpiresAt: at}, nil},
+		{"no expiry", nil, nil},
+		{"a third key", nil, iam.ErrLimit},
+	} {
+		k, err := p.CreateAccessKey(ctx, "bot", tc.opts)
+		if tc.want != nil {
+			if !errors.Is(err, tc.want) {
+				t.Errorf("CreateAccessKey with %s: %v, want %v", tc.what, err, tc.want)
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatalf("CreateAccessKey with %s: %v", tc.what, err)
+		}
+		var want time.Time
+		if tc.opts != nil {
+			want = tc.opts.ExpiresAt
+		}
+		if !k.ExpiresAt.Equal(want) || !strings.HasPrefix(k.ID, "iamkit-") {
+			t.Errorf("CreateAccessKey with %s: ID %q ExpiresAt %v, want iamkit-… and %v", tc.what, k.ID, k.ExpiresAt, want)
+		}
+		var tok map[string]any
+		if err := srv.Client().Get("/me/identity/user/bot/token/"+k.ID, &tok); err != nil || tok["description"] != "iamkit access key" {
+			t.Errorf("stored token %v (%v)", tok, err)
+		}
+	}
+	keys, err := iam.Collect(p.ListAccessKeys(ctx, "bot"))
+	if err != nil || len(keys) != 2 {
+		t.Fatalf("ListAccessKeys: %v %v, want 2", keys, err)
+	}
+	if err := p.DeleteUser(ctx, "bot"); !errors.Is(err, iam.ErrConflict) {
+		t.Errorf("DeleteUser with keys: %v, want ErrConflict", err)
+	}
+	if err := p.SetAccessKeyStatus(ctx, "bot", keys[0].ID, iam.KeyInactive); !errors.Is(err, iam.ErrUnsupported) {
+		t.Errorf("SetAccessKeyStatus: %v, want ErrUnsupported", err)
+	}
+	if err := p.DeleteAccessKey(ctx, "bot", keys[0].ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.DeleteAccessKey(ctx, "bot", keys[0].ID); !errors.Is(err, iam.ErrNotFound) {
+		t.Errorf("DeleteAccessKey again: %v, want ErrNotFound", err)
+	}
+
+	// Rotation: the remaining key is replaced by a new one, delivered
+	// before the old is deleted; the user keeps its identity.
+	u, _ := p.GetUser(ctx, "bot")
+	old := keys[1].ID
+	var delivered *iam.AccessKey
+	sink := iam.SinkFunc(func(_ context.Context, d iam.Delivery) error { delivered = d.Key; return nil })
+	r, err := iam.Rotate(ctx, p, "bot", iam.RotateOptions{Sink: sink})
+	if err != nil {
+		t.Fatalf("Rotate: %v", err)
+	}
+	if delivered == nil || delivered.ID != r.New.ID || delivered.Secret.IsZero() || !slices.Equal(r.Deleted, []string{old}) {
+		t.Fatalf("Rotate: %+v (delivered %v), want a new key delivered and %s deleted", r, delivered, old)
+	}
+	keys, err = iam.Collect(p.ListAccessKeys(ctx, "bot"))
+	if err != nil || len(keys) != 1 || keys[0].ID != r.New.ID {
+		t.Errorf("keys after Rotate: %v %v, want [%s]", keys, err, r.New.ID)
+	}
+	if u2, _ := p.GetUser(ctx, "bot"); u2 == nil || u2.ID != u.ID {
+		t.Errorf("user after Rotate: %v, want the same identity %s", u2, u.ID)
+	}
+	if _, err := iam.Rotate(ctx, p, "bot", iam.RotateOptions{Sink: sink, KeepInactive: true}); !errors.Is(err, iam.ErrUnsupported) {
+		t.Errorf("Rotate with KeepInactive: %v, want ErrUnsupported", err)
+	}
+	if _, err := iam.Rotate(ctx, p, "nobody", iam.RotateOptions{Sink: sink}); !errors.Is(err, iam.ErrNotFound) {
+		t.Errorf("Rotate of a missing user: %v, want ErrNotFound", err)
 	}
 }
 

@@ -65,8 +65,9 @@ type Options struct {
 	// account is not known to IAM yet); default 15 s, negative: no retry.
 	IdentityWait time.Duration
 	// LocalUsers makes the provider's users local identity users
-	// (/me/identity/user), which can join a group but have no access
-	// key, instead of service accounts (OAuth2 clients).
+	// (/me/identity/user), which join groups and whose access keys are
+	// personal access tokens, instead of service accounts (OAuth2
+	// clients).
 	LocalUsers bool
 }
 
@@ -205,12 +206,14 @@ func (p *Provider) NIC() string { return p.nic }
 func (p *Provider) Requests() int { return int(p.sent.Load()) }
 
 // Capabilities says what OVHcloud IAM has. With Options.LocalUsers,
-// users join groups (GroupsForServiceAccounts) and have no access keys
-// (MaxKeysPerUser 0; CreateAccessKey is ErrUnsupported).
+// users join groups (GroupsForServiceAccounts) and their keys are
+// personal access tokens, which can expire (KeyExpiry), two per user at
+// most (iamkit's cap: OVHcloud documents none); otherwise a service
+// account has one credential that does not expire.
 func (p *Provider) Capabilities() iam.Capabilities {
 	maxKeys := 1
 	if p.local {
-		maxKeys = 0
+		maxKeys = maxLocalKeys
 	}
 	return iam.Capabilities{
 		Groups:                   true,
@@ -221,7 +224,7 @@ func (p *Provider) Capabilities() iam.Capabilities {
 		AttachToUsers:            true,
 		ResourceScoping:          true,
 		Conditions:               true,
-		KeyExpiry:                false,
+		KeyExpiry:                p.local,
 		KeyStatus:                false,
 		MaxKeysPerUser:           maxKeys,
 		MaxPolicySize:            0,
