@@ -375,7 +375,7 @@ func (a Auth) Authenticate(ctx context.Context) (*gophercloud.ProviderClient, er
 		return nil, authError("Authenticate", "", iam.ErrInvalid, "bad auth_url", err)
 	}
 	if err := gcopenstack.Authenticate(ctx, pc, a.authOptions()); err != nil {
-		return nil, a.keystoneError("Authenticate", a.kind()+" auth at Keystone", err)
+		return nil, a.keystoneError("Authenticate", a.kind()+" auth at Keystone", a.kind() == AuthTypeToken, err)
 	}
 	return pc, nil
 }
@@ -387,7 +387,10 @@ func authError(op, resource string, kind error, msg string, cause error) error {
 
 // keystoneError classifies an error of a Keystone call made by gophercloud
 // during step, with its cause scrubbed of a's secrets and of tokens.
-func (a Auth) keystoneError(op, step string, err error, tokens ...string) error {
+// tokenMethod says the call authenticated with a token, which Keystone
+// answers with 404 ("Could not recognize Fernet token") when it is expired
+// or invalid.
+func (a Auth) keystoneError(op, step string, tokenMethod bool, err error, tokens ...string) error {
 	secrets := append(a.secrets(), tokens...)
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		// The caller gave up: no kind, as elsewhere in iamkit.
@@ -398,6 +401,8 @@ func (a Auth) keystoneError(op, step string, err error, tokens ...string) error 
 	// httpStatusError both tell their status this way.
 	var coder interface{ GetStatusCode() int }
 	switch {
+	case tokenMethod && gophercloud.ResponseCodeIs(err, http.StatusNotFound):
+		kind, why = iam.ErrDenied, "Keystone does not recognize the token (expired, revoked or invalid)"
 	case errors.As(err, &coder):
 		kind, why = statusKind(coder.GetStatusCode())
 	case isNetError(err):

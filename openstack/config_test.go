@@ -12,14 +12,14 @@ import (
 	"github.com/iamkit/iamkit/iam"
 )
 
-// testLoader returns a loader seeing only env and dirs.
-func testLoader(env map[string]string, dirs ...string) authLoader {
+// fakeLoader returns a loader seeing only env and dirs.
+func fakeLoader(env map[string]string, dirs ...string) authLoader {
 	return authLoader{getenv: func(k string) string { return env[k] }, dirs: dirs}
 }
 
-// readOpenRC reads the export lines of an openrc file as the shell would
+// fakeReadOpenRC reads the export lines of an openrc file as the shell would
 // (quotes removed, trailing "# comments" dropped).
-func readOpenRC(t *testing.T, path string) map[string]string {
+func fakeReadOpenRC(t *testing.T, path string) map[string]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {
@@ -38,7 +38,7 @@ func readOpenRC(t *testing.T, path string) map[string]string {
 			t.Fatalf("%s: bad line %q", path, line)
 		}
 		if strings.HasPrefix(v, `"`) {
-			v = v[1:strings.Index(v[1:], `"`)+1]
+			v = v[1 : strings.Index(v[1:], `"`)+1]
 		} else if i := strings.Index(v, " #"); i >= 0 {
 			v = strings.TrimSpace(v[:i])
 		}
@@ -66,7 +66,7 @@ func ovhcloudAuth() Auth {
 
 // The guide's clouds.yaml entry and its OS_* variables mean the same Auth.
 func TestLoadAuthOVHcloudGuide(t *testing.T) {
-	fromYAML, err := testLoader(nil, "testdata/ovhcloud").load("ovhcloud")
+	fromYAML, err := fakeLoader(nil, "testdata/ovhcloud").load("ovhcloud")
 	if err != nil {
 		t.Fatalf("clouds.yaml: %v", err)
 	}
@@ -80,8 +80,8 @@ func TestLoadAuthOVHcloudGuide(t *testing.T) {
 		t.Errorf("EndpointOpts = %+v", eo)
 	}
 
-	env := readOpenRC(t, "testdata/ovhcloud/openrc.sh")
-	fromEnv, err := testLoader(env, "testdata/ovhcloud").load("")
+	env := fakeReadOpenRC(t, "testdata/ovhcloud/openrc.sh")
+	fromEnv, err := fakeLoader(env, "testdata/ovhcloud").load("")
 	if err != nil {
 		t.Fatalf("OS_* variables: %v", err)
 	}
@@ -149,7 +149,7 @@ func TestLoadAuthCloudsYAML(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.cloud, func(t *testing.T) {
-			got, err := testLoader(nil, dir).load(tt.cloud)
+			got, err := fakeLoader(nil, dir).load(tt.cloud)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -199,7 +199,7 @@ func TestLoadAuthErrors(t *testing.T) {
 			if dirs == nil {
 				dirs = []string{"testdata/clouds"}
 			}
-			a, err := testLoader(tt.env, dirs...).load(tt.cloud)
+			a, err := fakeLoader(tt.env, dirs...).load(tt.cloud)
 			if err == nil {
 				t.Fatalf("no error; got %+v", a)
 			}
@@ -251,7 +251,7 @@ func TestLoadAuthSearch(t *testing.T) {
 
 	load := func(env map[string]string, cloud string) Auth {
 		t.Helper()
-		a, err := testLoader(env, cwd, home, etc).load(cloud)
+		a, err := fakeLoader(env, cwd, home, etc).load(cloud)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -278,14 +278,14 @@ func TestLoadAuthSearch(t *testing.T) {
 }
 
 func TestLoadAuthTLS(t *testing.T) {
-	a, err := testLoader(map[string]string{"OS_AUTH_URL": "https://k/v3", "OS_TOKEN": "t", "OS_INSECURE": "true"}).load("")
+	a, err := fakeLoader(map[string]string{"OS_AUTH_URL": "https://k/v3", "OS_TOKEN": "t", "OS_INSECURE": "true"}).load("")
 	if err != nil {
 		t.Fatal(err)
 	}
 	if a.HTTPClient == nil {
 		t.Fatal("OS_INSECURE gave no HTTP client")
 	}
-	if a, _ := testLoader(map[string]string{"OS_AUTH_URL": "https://k/v3", "OS_TOKEN": "t"}).load(""); a.HTTPClient != nil {
+	if a, _ := fakeLoader(map[string]string{"OS_AUTH_URL": "https://k/v3", "OS_TOKEN": "t"}).load(""); a.HTTPClient != nil {
 		t.Error("an HTTP client without TLS settings")
 	}
 }

@@ -91,7 +91,7 @@ func (a Auth) oidcLogin(ctx context.Context, pc *gophercloud.ProviderClient) err
 		if gophercloud.ResponseCodeIs(err, http.StatusUnauthorized) || gophercloud.ResponseCodeIs(err, http.StatusForbidden) {
 			step += " (the federated user has no role there, or it does not exist)"
 		}
-		return a.keystoneError(oidcOp, step, err, idpToken, unscoped)
+		return a.keystoneError(oidcOp, step, true, err, idpToken, unscoped)
 	}
 	return nil
 }
