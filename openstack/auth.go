@@ -3,6 +3,7 @@ package openstack
 import (
 	"context"
 	"errors"
+	"maps"
 	"net"
 	"net/http"
 	"slices"
@@ -208,13 +209,7 @@ func (a Auth) problem(name func(string) string) string {
 	kind := a.kind()
 	switch kind {
 	case "":
-		supported := slices.Sorted(func(yield func(string) bool) {
-			for k := range authTypes {
-				if !yield(k) {
-					return
-				}
-			}
-		})
+		supported := slices.Sorted(maps.Keys(authTypes))
 		return "unknown auth type " + quote(a.AuthType) + " (" + name("auth_type") + "); supported: " + strings.Join(supported, ", ")
 	case AuthTypePassword:
 		need(a.UserID != "" || a.Username != "", either("username", "user_id"))
