@@ -88,10 +88,18 @@
 // Policies are IAM v2 policies (/v2/iam/policy). Attaching one to a user
 // or group adds its identity URN to the policy's identities; detaching
 // removes it; ListAttachedPolicies lists the policies naming the URN.
-// Policies have no versions (UpdatePolicy replaces in place) and no path:
-// a policy counts as iamkit's (iam.DefaultPath, so that Deprovision may
-// delete it) when created without description or when it is named after an
-// iamkit service account, as iam.Provision names them. A policy naming a
+// Policies have no versions (UpdatePolicy replaces in place), and neither
+// path nor tags: the description marks what iamkit owns. CreatePolicy
+// stores "created by iamkit", followed by ": " and the caller's
+// description when there is one; a policy whose description is the mark,
+// or starts with the mark and ": ", is reported under iam.DefaultPath (so
+// that Deprovision may delete it once unused) with the caller's part as
+// its Description; UpdatePolicy keeps the mark. Any other policy is not
+// iamkit's, whatever its name: Deprovision detaches it and leaves it.
+// (Policies an earlier version made without a description carry the same
+// mark; one it made with a caller's description has none and counts as
+// the caller's: prefix its description with "created by iamkit: " to hand
+// it to iamkit.) A policy naming a
 // service account created moments ago may be refused with
 // INVALID_RESOURCE_URN while IAM learns of the account: the adapter retries
 // for Options.IdentityWait, then explains the error.

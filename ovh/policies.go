@@ -7,6 +7,7 @@ import (
 	"iter"
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/iamkit/iamkit/iam"
@@ -42,13 +43,39 @@ func (s *storedPolicy) native() NativePolicy {
 		Permissions: s.Permissions, Conditions: s.Conditions, ExpiredAt: s.ExpiredAt}
 }
 
-// ownedDescription is the description iamkit gives a policy created
-// without one. OVHcloud policies have no path: the adapter reports a
-// policy under iam.DefaultPath (iamkit's, which Deprovision may delete
-// once unused) when it carries this description or, from GetPolicy, when
-// it is named after an iamkit service account (as iam.Provision names
-// them).
-const ownedDescription = "created by iamkit"
+// OVHcloud policies have neither path nor tags (iam.policy.Creation has
+// name, description, identities, resources, permissions,
+// permissionsGroups, conditions and expiredAt): the description marks the
+// policies iamkit creates. It is ownedDescription alone for a policy
+// created without a description, ownedDescription + ownedSep + the
+// caller's description otherwise. The adapter reports a marked policy
+// under iam.DefaultPath (iamkit's, which Deprovision may delete once
+// unused) with the caller's description, and any other as it is.
+const (
+	ownedDescription = "created by iamkit"
+	ownedSep         = ": "
+)
+
+// markOwned returns the stored description of a policy iamkit creates
+// with the caller's description desc.
+func markOwned(desc string) string {
+	if desc == "" {
+		return ownedDescription
+	}
+	return ownedDescription + ownedSep + desc
+}
+
+// owned reads a stored description: the caller's description, and whether
+// the policy is iamkit's.
+func owned(stored string) (desc string, ok bool) {
+	if stored == ownedDescription {
+		return "", true
+	}
+	if d, ok := strings.CutPrefix(stored, ownedDescription+ownedSep); ok {
+		return d, true
+	}
+	return stored, false
+}
 
 // toPolicy converts a stored policy. Native holds the policy without its
 // identities (which change with attachments), as the translator writes it.
@@ -57,8 +84,8 @@ func (p *Provider) toPolicy(s *storedPolicy) *iam.Policy {
 	n.Name, n.Description, n.Identities = "", "", []string{}
 	raw, _ := json.Marshal(n)
 	out := &iam.Policy{Name: s.Name, ID: s.ID, Description: s.Description, Native: raw, CreatedAt: s.CreatedAt}
-	if s.Description == ownedDescription {
-		out.Description, out.Path = "", iam.DefaultPath
+	if desc, ok := owned(s.Description); ok {
+		out.Description, out.Path = desc, iam.DefaultPath
 	}
 	if s.UpdatedAt != nil {
 		out.UpdatedAt = *s.UpdatedAt
@@ -136,7 +163,10 @@ func (p *Provider) translate(op, name string, doc policy.Document, opts policy.T
 }
 
 // CreatePolicy translates in.Document and creates an IAM v2 policy naming
-// no identity yet.
+// no identity yet. Its stored description marks it as iamkit's:
+// "created by iamkit", followed by ": " and in.Description when given;
+// the adapter reads the mark back as Path iam.DefaultPath and strips it
+// from Description.
 func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.Policy, error) {
 	const op = "CreatePolicy"
 	if err := checkName(op, names.Policy, in.Name); err != nil {
@@ -151,10 +181,7 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 	} else if !errors.Is(err, iam.ErrNotFound) {
 		return nil, err
 	}
-	n.Name, n.Description = in.Name, in.Description
-	if n.Description == "" {
-		n.Description = ownedDescription
-	}
+	n.Name, n.Description = in.Name, markOwned(in.Description)
 	var s storedPolicy
 	if err := p.call(ctx, http.MethodPost, "/v2/iam/policy", n, &s); err != nil {
 		return nil, wrap(op, "policy/"+in.Name, err)
@@ -163,8 +190,11 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 	return p.toPolicy(&s), nil
 }
 
-// GetPolicy returns policy name. Its Document is empty: an OVHcloud
-// policy does not read back into the portable model; Native holds it.
+// GetPolicy returns policy name. Its Document is the portable document
+// this provider wrote, while the policy still holds its translation;
+// otherwise empty (an OVHcloud policy does not read back into the portable
+// model) and Native holds it. Path is iam.DefaultPath for the policies
+// iamkit created (see CreatePolicy).
 func (p *Provider) GetPolicy(ctx context.Context, name string) (*iam.Policy, error) {
 	if err := checkName("GetPolicy", names.Policy, name); err != nil {
 		return nil, err
@@ -173,14 +203,7 @@ func (p *Provider) GetPolicy(ctx context.Context, name string) (*iam.Policy, err
 	if err != nil {
 		return nil, err
 	}
-	out := p.toPolicy(s)
-	// The policy iam.Provision names after a service account is iamkit's.
-	if out.Path == "" && p.userRule().Check(name) == nil {
-		if _, err := p.userURN(ctx, "GetPolicy", name); err == nil {
-			out.Path = iam.DefaultPath
-		}
-	}
-	return out, nil
+	return p.toPolicy(s), nil
 }
 
 // ListPolicies lists the account's policies, except OVHcloud's read-only

@@ -19,7 +19,9 @@ const project = "0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f0f"
 
 // TestGuideScenario runs the OVHcloud guide through iam.Provision: a
 // service account and the infrastructureSupervisor policy on one project,
-// JSON-equal to the guide's with the fake's NIC and the new client's id.
+// JSON-equal to the guide's with the fake's NIC and the new client's id,
+// and the guide's description behind iamkit's ownership mark ("created by
+// iamkit: "; OVHcloud policies have no path nor tags to carry it).
 func TestGuideScenario(t *testing.T) {
 	srv, p := newFake(t)
 	ctx := t.Context()
@@ -69,7 +71,8 @@ func TestGuideScenario(t *testing.T) {
 			}
 		}
 	}
-	want := strings.NewReplacer("urn:v1:us:", "urn:v1:"+srv.Region()+":", "xx11111-ovh", srv.NIC(), "oauth2-0f0f0f0f0f0f0f0f", "oauth2-"+acct.Key.ID).Replace(guidePolicy)
+	want := strings.NewReplacer("urn:v1:us:", "urn:v1:"+srv.Region()+":", "xx11111-ovh", srv.NIC(), "oauth2-0f0f0f0f0f0f0f0f", "oauth2-"+acct.Key.ID,
+		`"description": "`, `"description": "created by iamkit: `).Replace(guidePolicy)
 	var w map[string]any
 	if err := json.Unmarshal([]byte(want), &w); err != nil {
 		t.Fatal(err)
@@ -123,8 +126,8 @@ func TestGuideScenario(t *testing.T) {
 	if err := iam.Deprovision(ctx, p, "watcher_1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.GetPolicy(ctx, "Demo-service-account"); err != nil {
-		t.Errorf("the guide's policy has its own name and description: Deprovision must leave it (got %v)", err)
+	if pol, err := p.GetPolicy(ctx, "Demo-service-account"); err != nil || pol.Path != iam.DefaultPath || pol.Description != "Demo for service account guide with openstack" {
+		t.Errorf("the guide's policy is iamkit's but not named after the user: Deprovision (without cleanup) must leave it; got %+v, %v", pol, err)
 	}
 }
 
