@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 	"testing/fstest"
+	"time"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/policy"
@@ -268,5 +269,37 @@ func BenchmarkPlanMemory(b *testing.B) {
 			b.Fatal("changes")
 		}
 		b.ReportMetric(float64(p.Calls("")-before), "calls/op")
+	}
+}
+
+// BenchmarkApplyLatency provisions 200 accounts over 4 shared groups on a
+// memory provider that delays every request by 50 ms and has no service
+// time of its own: Apply's own overhead against the ideal (requests × 50
+// ms ÷ concurrency), which a server slower than the network (moto) hides.
+func BenchmarkApplyLatency(b *testing.B) {
+	ctx := context.Background()
+	const rtt = 50 * time.Millisecond
+	desired := fleet(200, 4)
+	for b.Loop() {
+		p := memory.New()
+		p.SetLatency(rtt)
+		start := time.Now()
+		cs, err := iam.Plan(ctx, p, desired)
+		if err != nil {
+			b.Fatal(err)
+		}
+		res, err := iam.Apply(ctx, p, cs, iam.ApplyOptions{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		wall := time.Since(start)
+		calls := p.Calls("")
+		ideal := time.Duration(calls) * rtt / iam.DefaultConcurrency
+		b.ReportMetric(wall.Seconds(), "wall-s")
+		b.ReportMetric(wall.Seconds()/ideal.Seconds(), "x-ideal")
+		b.ReportMetric(float64(calls)/200, "calls/account")
+		if len(res.Accounts) != 200 {
+			b.Fatalf("%d accounts", len(res.Accounts))
+		}
 	}
 }
