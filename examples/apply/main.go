@@ -1,0 +1,115 @@
+// Command apply makes the service accounts of a desired-state file exist
+// on a cloud, as terraform apply does for its configuration: it prints the
+// plan (what it will create, change and, with -delete, destroy), then
+// carries it out without asking, and delivers each new access key to a
+// dotenv-style credentials directory when -keys is given.
+//
+//	go run ./examples/apply -f examples/apply/accounts.yaml                   # on the in-memory provider
+//	go run ./examples/apply -f accounts.yaml -provider 'aws://?region=eu-west-3' -dry-run
+//	go run ./examples/apply -f accounts.yaml -provider 'aws://?region=eu-west-3' -keys ./keys
+//
+// The file's schema is documented in package iam ("Plan and Apply").
+// -json prints the plan as JSON instead. Secrets are never printed.
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+
+	// The adapters register their URL schemes: -provider aws://…, outscale://…, ovh://….
+	_ "github.com/iamkit/iamkit/aws"
+	_ "github.com/iamkit/iamkit/outscale"
+	_ "github.com/iamkit/iamkit/ovh"
+
+	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/iam/sink"
+	"github.com/iamkit/iamkit/provider"
+)
+
+// config is the command line.
+type config struct {
+	file, url, keys, journal string
+	dryRun, deletes, asJSON  bool
+	concurrency              int
+}
+
+func main() {
+	var c config
+	fs := flag.NewFlagSet(os.Args[0], flag.ExitOnError)
+	fs.StringVar(&c.file, "f", "accounts.yaml", "desired-state file (YAML, or JSON when it ends in .json)")
+	fs.StringVar(&c.url, "provider", "memory://", "provider URL: memory://, aws://?region=…, outscale://REGION, ovh://ovh-eu")
+	fs.BoolVar(&c.dryRun, "dry-run", false, "print the plan and change nothing")
+	fs.BoolVar(&c.deletes, "delete", false, "also delete the users, groups and policies iamkit owns that the file does not name")
+	fs.BoolVar(&c.asJSON, "json", false, "print the plan as JSON")
+	fs.StringVar(&c.keys, "keys", "", "directory to write each new key to, as USER.env (0600); none: keys are created but only their IDs printed")
+	fs.StringVar(&c.journal, "journal", "", "journal directory, so that iam.Recover can finish or undo a run a crash interrupted")
+	fs.IntVar(&c.concurrency, "concurrency", iam.DefaultConcurrency, "requests in flight at most")
+	_ = fs.Parse(os.Args[1:])
+	if err := run(context.Background(), os.Stdout, c); err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, w io.Writer, c config) error {
+	desired, err := iam.LoadDesired(c.file)
+	if err != nil {
+		return err
+	}
+	p, err := provider.Open(ctx, c.url)
+	if err != nil {
+		return err
+	}
+	lim := iam.NewLimiter(iam.LimiterOptions{})
+	popts := []iam.PlanOption{iam.WithPlanLimiter(lim), iam.WithPlanConcurrency(c.concurrency)}
+	if c.deletes {
+		popts = append(popts, iam.WithDeletes())
+	}
+	cs, err := iam.Plan(ctx, p, desired, popts...)
+	if err != nil {
+		return err
+	}
+	if c.asJSON {
+		b, err := json.MarshalIndent(cs, "", "  ")
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "%s\n", b)
+	} else if err := cs.Render(w); err != nil {
+		return err
+	}
+	if c.dryRun || !cs.HasChanges() {
+		return nil
+	}
+	o := iam.ApplyOptions{Limiter: lim, Concurrency: c.concurrency}
+	if c.keys != "" {
+		if err := os.MkdirAll(c.keys, 0o700); err != nil {
+			return err
+		}
+		o.Sink = iam.SinkFunc(func(ctx context.Context, d iam.Delivery) error {
+			return sink.Dotenv{Path: filepath.Join(c.keys, d.User+".env")}.Deliver(ctx, d)
+		})
+	}
+	if c.journal != "" {
+		j, err := iam.NewFileJournal(c.journal)
+		if err != nil {
+			return err
+		}
+		o.Journal = j
+	}
+	res, err := iam.Apply(ctx, p, cs, o)
+	for _, a := range res.Accounts {
+		if a.Key != nil {
+			// The secret stays redacted: it went to the sink, if any.
+			fmt.Fprintf(w, "key %s for user/%s (secret %v)\n", a.Key.ID, a.User.Name, a.Key.Secret)
+		}
+	}
+	fmt.Fprintf(w, "\nApply complete! %d changed, %d failed, %d skipped; %d requests (%d throttled).\n",
+		len(res.Done), len(res.Failed), len(res.Skipped), res.Calls, res.Throttled)
+	return err
+}

@@ -1,0 +1,66 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestApplyExample(t *testing.T) {
+	ctx := context.Background()
+	keys := t.TempDir()
+	var out bytes.Buffer
+	c := config{file: "accounts.yaml", url: "memory://", keys: keys, concurrency: 4}
+	if err := run(ctx, &out, c); err != nil {
+		t.Fatalf("%v\n%s", err, out.String())
+	}
+	for _, want := range []string{
+		"  + group/monitoring\n      + attach policy/monitoring\n",
+		"  + policy/backup\n",
+		"  + user/image_builder\n      + attach policy/image_builder\n      + create access key\n",
+		"Plan: 9 to add, 0 to change, 0 to destroy.",
+		"(secret [REDACTED])",
+		"Apply complete! 9 changed, 0 failed, 0 skipped; 19 requests",
+	} {
+		if !strings.Contains(out.String(), want) {
+			t.Errorf("output lacks %q:\n%s", want, out.String())
+		}
+	}
+	for _, u := range []string{"watcher_1", "watcher_2", "backup_bot", "image_builder"} {
+		fi, err := os.Stat(filepath.Join(keys, u+".env"))
+		if err != nil || fi.Mode().Perm() != 0o600 {
+			t.Errorf("key file of %s: %v %v", u, err, fi)
+		}
+	}
+}
+
+func TestDryRunAndJSON(t *testing.T) {
+	var out bytes.Buffer
+	c := config{file: "accounts.yaml", url: "memory://", dryRun: true, asJSON: true, concurrency: 4}
+	if err := run(context.Background(), &out, c); err != nil {
+		t.Fatal(err)
+	}
+	var plan struct {
+		Summary struct{ Add int }
+	}
+	if err := json.Unmarshal(out.Bytes(), &plan); err != nil || plan.Summary.Add != 9 {
+		t.Errorf("JSON plan: %v\n%s", err, out.String())
+	}
+	if strings.Contains(out.String(), "Apply complete") {
+		t.Error("dry run applied")
+	}
+}
+
+func TestBadFile(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	if err := os.WriteFile(bad, []byte("accounts:\n  - user: a\n  - user: a\n    policy_name: x\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := run(context.Background(), &bytes.Buffer{}, config{file: bad, url: "memory://"}); err == nil {
+		t.Error("bad file accepted")
+	}
+}
