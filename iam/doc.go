@@ -48,4 +48,77 @@
 //
 // An access key's Secret never prints: fmt, JSON, text marshalling and slog
 // all show "[REDACTED]". Reveal is the only way to read it.
+//
+// # Plan and Apply
+//
+// For fleets, describe the accounts and let iamkit make it so, as
+// Terraform does, from Go: Plan compares desired service accounts with
+// what iamkit owns and returns a ChangeSet; Apply carries it out.
+//
+//	desired, err := iam.LoadDesired("accounts.yaml")
+//	cs, err := iam.Plan(ctx, p, desired)            // iam.WithDeletes() to also remove what the file drops
+//	fmt.Print(cs)                                    // + ~ - markers, "Plan: 3 to add, 1 to change, 0 to destroy."
+//	res, err := iam.Apply(ctx, p, cs, iam.ApplyOptions{Sink: creds, Journal: j})
+//
+// Plan reads only what iamkit owns (the provider's iamkit path, see
+// DefaultPath) with paged listings, never takes over a name it does not
+// own (ErrAlreadyExists), and checks the whole desired state before any
+// call (ErrInvalid: a user named twice, a bad name, an invalid policy, a
+// policy name given two documents). A ChangeSet renders for people
+// (String, Render: a policy update shows its JSON diff) and as JSON
+// (MarshalJSON); it never holds a secret. Without WithDeletes, Plan never
+// deletes.
+//
+// Apply creates shared groups and policies once, first, then the accounts
+// concurrently, each as a Provision run (journaled, rolled back on
+// failure, its key delivered to the sink before it counts). At most
+// DefaultConcurrency (16) requests are in flight: enough to hide a 50 to
+// 100 ms round trip at more than IAM services accept, so that on a real
+// cloud the adaptive Limiter sets the pace. The Limiter starts unlimited,
+// halves the measured rate when the cloud answers ErrThrottled (at most
+// once a second) and regains 20 requests per second for every second of
+// successes; throttled requests are retried with jittered exponential
+// back-off (RetryPolicy), other errors never. A retried create that the
+// cloud had in fact carried out is recognised, so retries make no
+// duplicates. ApplyOptions.DryRun sends no request at all.
+//
+// Requests per account. Apply: a new account costs 3 (CreateUser;
+// AddUserToGroup, or AttachPolicy without a group; CreateAccessKey), on
+// every provider measured (memory, and AWS through moto: 3.00 per account);
+// each new shared group costs CreateGroup and AttachPolicy, each new
+// policy CreatePolicy (AWS: plus one sts:GetCallerIdentity per Provider
+// unless aws.Options.AccountID is set). An account already complete costs
+// nothing. Plan: 3 listings (one request per page: 100 items on AWS and
+// memory), 2 listings per owned group (members, attached policies), and
+// per existing desired user 1 ListAccessKeys (plus 1 ListAttachedPolicies
+// for an account without a group); on AWS, 1 GetPolicy per existing
+// desired policy (ListPolicies carries no document; the memory listing
+// does). Nothing else: Plan over 5,000 complete accounts in 4 groups
+// costs 5,108 requests on memory (page size 100).
+//
+// The desired-state file (LoadDesired, ParseDesired) is YAML, or JSON
+// when its name ends in ".json":
+//
+//	version: iamkit/1              # optional
+//	policies:                      # optional: policies shared by name
+//	  monitoring:
+//	    description: read the VMs  # optional
+//	    document: {Version: iamkit/1, Statement: [{Effect: Allow, Action: ["compute:Read"], Resource: ["*"]}]}
+//	    # or: file: policies/monitoring.json (or .yaml), relative to the file
+//	    allow_widening: false      # optional
+//	accounts:
+//	  - user: watcher_1            # required
+//	    group: monitoring          # optional
+//	    policy_name: monitoring    # a shared policy, or the name of this account's own
+//	  - user: image_builder
+//	    policy: {Version: iamkit/1, Statement: [...]}   # inline portable policy
+//	    # or: policy_file: policies/image.json
+//	    description: build images  # optional, stored with the policy
+//	    allow_widening: false      # optional
+//	    settings: {region: eu-west-3}  # optional, passed to the sink
+//
+// Each account needs a policy: inline (policy), by file (policy_file), or
+// a shared one (policy_name naming an entry of policies). Without
+// policy_name the policy is named after the group, or after the user when
+// there is no group, as in Provision. Unknown fields are errors.
 package iam
