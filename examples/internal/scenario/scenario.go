@@ -12,8 +12,9 @@ import (
 	"io"
 	"os"
 
-	// The adapters register their URL schemes: -provider aws://…, outscale://…, ovh://….
+	// The adapters register their URL schemes: -provider aws://…, outscale://…, ovh://…, openstack://….
 	_ "github.com/iamkit/iamkit/aws"
+	_ "github.com/iamkit/iamkit/openstack"
 	_ "github.com/iamkit/iamkit/outscale"
 	_ "github.com/iamkit/iamkit/ovh"
 

@@ -1,0 +1,62 @@
+package openstack_test
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"sync/atomic"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2"
+	gos "github.com/gophercloud/gophercloud/v2/openstack"
+
+	"github.com/iamkit/iamkit/internal/keystone"
+	"github.com/iamkit/iamkit/openstack"
+)
+
+// counting counts the requests it sends.
+type counting struct {
+	base http.RoundTripper
+	n    atomic.Int64
+}
+
+func (c *counting) RoundTrip(r *http.Request) (*http.Response, error) {
+	c.n.Add(1)
+	return c.base.RoundTrip(r)
+}
+
+// adminClient authenticates as the server's admin through a counting
+// transport.
+func adminClient(t testing.TB, srv *keystone.Server) (*gophercloud.ProviderClient, *counting) {
+	t.Helper()
+	pc, err := gos.NewClient(srv.AuthURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &counting{base: http.DefaultTransport}
+	pc.HTTPClient = http.Client{Transport: c}
+	opts := srv.AuthOptions()
+	opts.AllowReauth = true
+	if err := gos.Authenticate(t.Context(), pc, opts); err != nil {
+		t.Fatalf("authenticate as admin at %s: %v", srv.AuthURL, err)
+	}
+	return pc, c
+}
+
+// newProvider returns a provider on the server's admin project.
+func newProvider(t testing.TB, srv *keystone.Server) (*openstack.Provider, *counting) {
+	t.Helper()
+	pc, c := adminClient(t, srv)
+	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region})
+	if err != nil {
+		t.Fatalf("openstack.New: %v", err)
+	}
+	return p, c
+}
+
+// randomName returns 8 random lower-case hex digits.
+func randomName() string {
+	b := make([]byte, 4)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,274 @@
+package openstack
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"iter"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/gophercloud/gophercloud/v2"
+	gos "github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/users"
+
+	"github.com/iamkit/iamkit/iam"
+)
+
+// noAccess is the access rule of a key whose user has no policy: Keystone
+// reads an empty list of rules as "no restriction", so the key gets one
+// rule that matches no API.
+var noAccess = AccessRule{Service: "iamkit-none", Method: "HEAD", Path: "/no-access"}
+
+// assignBase gives a new user the reader role on the project: Keystone
+// issues a project-scoped token, and so an application credential, only to
+// a user with a role there.
+func (p *Provider) assignBase(ctx context.Context, userID string) error {
+	return roles.Assign(ctx, p.id, p.roleIDs[levelReader], roles.AssignOpts{UserID: userID, ProjectID: p.project}).ExtractErr()
+}
+
+// keyDescription starts the description of iamkit's application
+// credentials, followed by the creation time (Keystone keeps none).
+const keyDescription = "iamkit access key, created "
+
+func keyOf(user string, c *applicationcredentials.ApplicationCredential) *iam.AccessKey {
+	k := &iam.AccessKey{ID: c.ID, User: user, Status: iam.KeyActive, ExpiresAt: c.ExpiresAt}
+	if t, ok := strings.CutPrefix(c.Description, keyDescription); ok {
+		k.CreatedAt, _ = time.Parse(time.RFC3339, t)
+	}
+	return k
+}
+
+// CreateAccessKey creates an application credential for user, scoped to
+// the project, restricted to the access rules of the policies attached to
+// the user and its groups, expiring at opts.ExpiresAt.
+//
+// Keystone lets only the user itself create its application credentials,
+// and iamkit's users have no password: the provider sets a random one,
+// authenticates as the user, creates the credential, then sets another
+// random password that it forgets. Changing a user's password revokes the
+// tokens already issued to it (not its application credentials).
+func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.KeyOptions) (*iam.AccessKey, error) {
+	const op = "CreateAccessKey"
+	res := "user/" + user
+	if err := check(ctx, names.User, op, res, user); err != nil {
+		return nil, err
+	}
+	var expires *time.Time
+	if opts != nil && !opts.ExpiresAt.IsZero() {
+		if !opts.ExpiresAt.After(time.Now()) {
+			return nil, fail(op, res, iam.ErrInvalid, "the expiry date is in the past")
+		}
+		t := opts.ExpiresAt.UTC().Truncate(time.Second)
+		expires = &t
+	}
+	u, err := p.findUser(ctx, op, user)
+	if err != nil {
+		return nil, err
+	}
+	rules, err := p.rulesFor(ctx, op, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	unlock := p.userLock.lock(u.ID)
+	defer unlock()
+	uc, done, err := p.actAs(ctx, op, u.ID)
+	if err != nil {
+		return nil, err
+	}
+	// After this, tokens issued to the user before now are revoked;
+	// done waits for the next second so that the new key's are not.
+	defer done()
+	name := "iamkit-" + randomHex(8)
+	created := time.Now().UTC().Truncate(time.Second)
+	c, err := applicationcredentials.Create(ctx, uc, u.ID, applicationcredentials.CreateOpts{
+		Name: name, Description: keyDescription + created.Format(time.RFC3339), AccessRules: rules, ExpiresAt: expires,
+	}).Extract()
+	if err != nil {
+		return nil, wrap(op, res, err)
+	}
+	k := keyOf(user, c)
+	k.Secret = iam.NewSecret(c.Secret)
+	k.CreatedAt = created
+	return k, nil
+}
+
+// actAs returns an identity client authenticated as user id, scoped to
+// the project, through a password set for the occasion, and a function
+// that replaces the password by one nobody knows (which also revokes the
+// client's token).
+//
+// Keystone revokes a user's tokens when its password changes, by an event
+// that also covers tokens issued in the same second: so the provider
+// authenticates only once the next second has begun.
+func (p *Provider) actAs(ctx context.Context, op, id string) (*gophercloud.ServiceClient, func(), error) {
+	res := "user/" + id
+	if _, err := users.Update(ctx, p.id, id, users.UpdateOpts{Password: randomHex(32)}).Extract(); err != nil {
+		return nil, nil, wrap(op, res, err)
+	}
+	pw := randomHex(32)
+	if _, err := users.Update(ctx, p.id, id, users.UpdateOpts{Password: pw}).Extract(); err != nil {
+		return nil, nil, wrap(op, res, err)
+	}
+	scramble := func() {
+		_, _ = users.Update(context.WithoutCancel(ctx), p.id, id, users.UpdateOpts{Password: randomHex(32)}).Extract()
+		nextSecond(context.WithoutCancel(ctx))
+	}
+	if err := nextSecond(ctx); err != nil {
+		scramble()
+		return nil, nil, &iam.Error{Provider: providerName, Op: op, Resource: res, Err: err}
+	}
+	pc, err := gos.NewClient(p.auth.IdentityEndpoint)
+	if err != nil {
+		scramble()
+		return nil, nil, fail(op, res, iam.ErrInvalid, "identity endpoint: "+err.Error())
+	}
+	pc.HTTPClient = p.auth.HTTPClient
+	pc.UserAgent = p.auth.UserAgent
+	err = gos.Authenticate(ctx, pc, gophercloud.AuthOptions{IdentityEndpoint: p.auth.IdentityEndpoint, UserID: id, Password: pw,
+		Scope: &gophercloud.AuthScope{ProjectID: p.project}})
+	if err != nil {
+		scramble()
+		return nil, nil, wrap(op, res, err)
+	}
+	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: p.id.Endpoint, ResourceBase: p.id.ResourceBase, Type: p.id.Type}
+	return sc, scramble, nil
+}
+
+// nextSecond waits until the next second of the wall clock has begun (see
+// actAs).
+func nextSecond(ctx context.Context) error {
+	now := time.Now()
+	wait := now.Truncate(time.Second).Add(time.Second + 20*time.Millisecond).Sub(now)
+	t := time.NewTimer(wait)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// rulesFor returns the access rules of the policies attached to user id
+// and to its groups, on the project.
+func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcredentials.AccessRule, error) {
+	res := "user/" + id
+	who := []assignee{{user: id}}
+	gs, err := collect(ctx, users.ListGroups(p.id, id), groupsOf)
+	if err != nil {
+		return nil, wrap(op, res, err)
+	}
+	for _, g := range gs {
+		who = append(who, assignee{group: g.ID})
+	}
+	var out []applicationcredentials.AccessRule
+	seen := map[AccessRule]bool{}
+	for _, w := range who {
+		pols, err := p.assignedPolicies(ctx, op, w)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range pols {
+			for _, a := range nativeOf(r).AccessRules {
+				if !seen[a] {
+					seen[a] = true
+					out = append(out, applicationcredentials.AccessRule{Service: a.Service, Method: a.Method, Path: a.Path})
+				}
+			}
+		}
+	}
+	if len(out) == 0 {
+		out = append(out, applicationcredentials.AccessRule{Service: noAccess.Service, Method: noAccess.Method, Path: noAccess.Path})
+	}
+	slices.SortFunc(out, func(a, b applicationcredentials.AccessRule) int {
+		if c := compare(a.Service, b.Service); c != 0 {
+			return c
+		}
+		if c := compare(a.Path, b.Path); c != 0 {
+			return c
+		}
+		return compare(a.Method, b.Method)
+	})
+	return out, nil
+}
+
+func compare(a, b string) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
+
+// ListAccessKeys lists user's application credentials, without secrets.
+func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*iam.AccessKey, error] {
+	const op = "ListAccessKeys"
+	res := "user/" + user
+	return func(yield func(*iam.AccessKey, error) bool) {
+		if err := check(ctx, names.User, op, res, user); err != nil {
+			yield(nil, err)
+			return
+		}
+		u, err := p.findUser(ctx, op, user)
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for k, err := range listAll(ctx, op, res, applicationcredentials.List(p.id, u.ID, nil), applicationcredentials.ExtractApplicationCredentials,
+			func(c *applicationcredentials.ApplicationCredential) *iam.AccessKey { return keyOf(user, c) }) {
+			if !yield(k, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
+// SetAccessKeyStatus is iam.ErrUnsupported: application credentials
+// cannot be deactivated.
+func (p *Provider) SetAccessKeyStatus(ctx context.Context, user, keyID string, status iam.KeyStatus) error {
+	const op = "SetAccessKeyStatus"
+	if err := check(ctx, names.User, op, "user/"+user, user); err != nil {
+		return err
+	}
+	return fail(op, "user/"+user, iam.ErrUnsupported, "Keystone application credentials cannot be deactivated, only deleted")
+}
+
+// DeleteAccessKey deletes an application credential of user. The key is
+// looked up among the user's own first: Keystone would delete another
+// user's credential named by ID, and would echo a wrong ID (perhaps a
+// secret pasted by mistake) in its error.
+func (p *Provider) DeleteAccessKey(ctx context.Context, user, keyID string) error {
+	const op = "DeleteAccessKey"
+	res := "user/" + user
+	if err := check(ctx, names.User, op, res, user); err != nil {
+		return err
+	}
+	if keyID == "" {
+		return fail(op, res, iam.ErrInvalid, "empty key ID")
+	}
+	u, err := p.findUser(ctx, op, user)
+	if err != nil {
+		return err
+	}
+	creds, err := collect(ctx, applicationcredentials.List(p.id, u.ID, nil), applicationcredentials.ExtractApplicationCredentials)
+	if err != nil {
+		return wrap(op, res, err)
+	}
+	if !slices.ContainsFunc(creds, func(c applicationcredentials.ApplicationCredential) bool { return c.ID == keyID }) {
+		return fail(op, res, iam.ErrNotFound, "the user has no application credential of that ID")
+	}
+	return wrap(op, res+"/key/"+keyID, applicationcredentials.Delete(ctx, p.id, u.ID, keyID).ExtractErr())
+}
+
+// randomHex returns n random bytes in hex.
+func randomHex(n int) string {
+	b := make([]byte, n)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}

@@ -1,0 +1,251 @@
+package openstack
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"sync"
+
+	"github.com/gophercloud/gophercloud/v2"
+	gos "github.com/gophercloud/gophercloud/v2/openstack"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/projects"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
+
+	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/policy"
+	"github.com/iamkit/iamkit/provider"
+)
+
+// providerName is the provider's Name.
+const providerName = "openstack"
+
+func init() { provider.Register(providerName, openURL) }
+
+// Options configure New.
+type Options struct {
+	// Auth says how to reach and authenticate to Keystone; LoadAuth reads
+	// it from clouds.yaml or the OS_* variables. Ignored when Client is
+	// set.
+	Auth Auth
+	// Client is an authenticated gophercloud provider client the caller
+	// built; when set, Auth is ignored.
+	Client *gophercloud.ProviderClient
+	// Project is the ID or name of the project the provider's policies
+	// are assigned on and its keys are scoped to. Empty: the project of
+	// the caller's token.
+	Project string
+	// Domain is the ID of the domain users, groups and policy roles are
+	// created in. Empty: the project's domain.
+	Domain string
+	// Roles names the cloud's reader, member and admin roles. Empty
+	// fields default to Keystone's "reader", "member" and "admin".
+	Roles Roles
+	// Region selects the identity endpoint of the service catalog; empty:
+	// Auth.RegionName.
+	Region string
+}
+
+// Roles names the three default roles of a Keystone deployment, which
+// policy roles imply. Clouds such as OVHcloud name theirs differently.
+type Roles struct {
+	Reader, Member, Admin string
+}
+
+func (r Roles) withDefaults() Roles {
+	if r.Reader == "" {
+		r.Reader = "reader"
+	}
+	if r.Member == "" {
+		r.Member = "member"
+	}
+	if r.Admin == "" {
+		r.Admin = "admin"
+	}
+	return r
+}
+
+// Provider is the OpenStack adapter of iam.Provider, over Keystone v3
+// through github.com/gophercloud/gophercloud/v2. It is safe for concurrent
+// use.
+type Provider struct {
+	id       *gophercloud.ServiceClient
+	auth     *gophercloud.ProviderClient
+	project  string // project ID
+	domain   string // domain ID
+	roles    Roles
+	roleIDs  map[string]string // name of Reader/Member/Admin → role ID
+	userLock keyedMutex        // serializes key creation per user (password dance)
+}
+
+var _ iam.Provider = (*Provider)(nil)
+
+// New returns a Provider for the project and domain opts name, after
+// authenticating (unless opts.Client is given) and resolving them.
+func New(ctx context.Context, opts Options) (*Provider, error) {
+	const op = "New"
+	if err := ctx.Err(); err != nil {
+		return nil, &iam.Error{Provider: providerName, Op: op, Err: err}
+	}
+	pc := opts.Client
+	if pc == nil {
+		var err error
+		if pc, err = opts.Auth.Authenticate(ctx); err != nil {
+			return nil, err
+		}
+	}
+	region := opts.Region
+	if region == "" {
+		region = opts.Auth.RegionName
+	}
+	idc, err := gos.NewIdentityV3(pc, gophercloud.EndpointOpts{Region: region})
+	if err != nil {
+		return nil, fail(op, "", iam.ErrInvalid, "no identity v3 endpoint in the service catalog: "+err.Error())
+	}
+	p := &Provider{id: idc, auth: pc, roles: opts.Roles.withDefaults()}
+	if err := p.resolveScope(ctx, opts.Project, opts.Domain); err != nil {
+		return nil, err
+	}
+	if err := p.resolveRoles(ctx); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// resolveScope sets the project and domain: the named ones, else the
+// token's project and that project's domain.
+func (p *Provider) resolveScope(ctx context.Context, project, domain string) error {
+	const op = "New"
+	if project == "" {
+		r, ok := p.auth.GetAuthResult().(tokens.CreateResult)
+		if !ok {
+			return fail(op, "", iam.ErrInvalid, "Options.Project is empty and the client's token is not a Keystone v3 token")
+		}
+		proj, err := r.ExtractProject()
+		if err != nil || proj == nil || proj.ID == "" {
+			return fail(op, "", iam.ErrInvalid, "Options.Project is empty and the token is not scoped to a project")
+		}
+		p.project = proj.ID
+		if domain == "" {
+			domain = proj.Domain.ID
+		}
+	} else {
+		got, err := p.findProject(ctx, project)
+		if err != nil {
+			return err
+		}
+		p.project = got.ID
+		if domain == "" {
+			domain = got.DomainID
+		}
+	}
+	p.domain = domain
+	return nil
+}
+
+// findProject finds a project by ID, else by name.
+func (p *Provider) findProject(ctx context.Context, ref string) (*projects.Project, error) {
+	const op = "New"
+	res := "project/" + ref
+	got, err := projects.Get(ctx, p.id, url.PathEscape(ref)).Extract()
+	if err == nil {
+		return got, nil
+	}
+	if kindOf(err) != iam.ErrNotFound {
+		return nil, wrap(op, res, err)
+	}
+	pages, err := projects.List(p.id, projects.ListOpts{Name: ref}).AllPages(ctx)
+	if err != nil {
+		return nil, wrap(op, res, err)
+	}
+	ps, err := projects.ExtractProjects(pages)
+	if err != nil {
+		return nil, wrap(op, res, err)
+	}
+	switch len(ps) {
+	case 0:
+		return nil, fail(op, res, iam.ErrNotFound, "no project has this ID or name")
+	case 1:
+		return &ps[0], nil
+	}
+	return nil, fail(op, res, iam.ErrInvalid, "several projects have this name (in different domains): give its ID")
+}
+
+// Name returns "openstack".
+func (p *Provider) Name() string { return providerName }
+
+// Path returns iam.DefaultPath, the path iamkit's users, groups and policy
+// roles carry.
+func (p *Provider) Path() string { return iam.DefaultPath }
+
+// Project returns the ID of the project policies are assigned on.
+func (p *Provider) Project() string { return p.project }
+
+// Domain returns the ID of the domain users, groups and roles live in.
+func (p *Provider) Domain() string { return p.domain }
+
+// ServiceClient returns the identity v3 client the provider uses, for
+// calls iamkit does not make.
+func (p *Provider) ServiceClient() *gophercloud.ServiceClient { return p.id }
+
+// Capabilities says what Keystone has: users, groups and role
+// assignments; no policy documents (a policy is a role, see the package
+// doc), no conditions, application credentials that expire but cannot be
+// deactivated.
+func (p *Provider) Capabilities() iam.Capabilities {
+	return iam.Capabilities{
+		Groups:                   true,
+		GroupsForServiceAccounts: true,
+		ManagedPolicies:          true,
+		AttachToUsers:            true,
+		ResourceScoping:          true,
+		KeyExpiry:                true,
+		Tags:                     true,
+		Paths:                    true,
+	}
+}
+
+// Translator returns the translator of the provider's project.
+func (p *Provider) Translator() policy.Translator { return Translator{Project: p.project} }
+
+// openURL opens "openstack://?cloud=NAME" (clouds.yaml) or "openstack://"
+// (the OS_* variables), with optional ?project=, ?domain=, ?region=.
+func openURL(ctx context.Context, u *url.URL) (iam.Provider, error) {
+	const op = "Open"
+	if u.Host != "" || (u.Path != "" && u.Path != "/") {
+		return nil, fail(op, u.Redacted(), iam.ErrInvalid, `use "openstack://?cloud=NAME" or "openstack://"; the cloud is named in the query`)
+	}
+	q := u.Query()
+	for k := range q {
+		switch k {
+		case "cloud", "project", "domain", "region":
+		default:
+			return nil, fail(op, "", iam.ErrInvalid, "unknown URL setting "+strings.ToValidUTF8(k, "?")+" (want cloud, project, domain, region)")
+		}
+	}
+	a, err := LoadAuth(q.Get("cloud"))
+	if err != nil {
+		return nil, err
+	}
+	return New(ctx, Options{Auth: a, Project: q.Get("project"), Domain: q.Get("domain"), Region: q.Get("region")})
+}
+
+// keyedMutex is a set of mutexes by key.
+type keyedMutex struct {
+	mu sync.Mutex
+	m  map[string]*sync.Mutex
+}
+
+func (k *keyedMutex) lock(key string) func() {
+	k.mu.Lock()
+	if k.m == nil {
+		k.m = map[string]*sync.Mutex{}
+	}
+	m := k.m[key]
+	if m == nil {
+		m = &sync.Mutex{}
+		k.m[key] = m
+	}
+	k.mu.Unlock()
+	m.Lock()
+	return m.Unlock
+}
