@@ -102,7 +102,9 @@ type Applied struct {
 	Calls, Throttled int64
 }
 
-// Apply carries out a ChangeSet made by Plan on the same provider.
+// Apply carries out a ChangeSet made by Plan on the same provider; a
+// ChangeSet made otherwise (decoded from its JSON, built by hand) or on a
+// provider of another Name is refused with ErrInvalid.
 //
 // Groups and policies come first, each created or updated once however
 // many accounts share it (policies and groups at once, then the
@@ -129,6 +131,16 @@ type Applied struct {
 func Apply(ctx context.Context, p Provider, cs *ChangeSet, opts ApplyOptions) (*Applied, error) {
 	if cs == nil {
 		return nil, &Error{Op: "Apply", Kind: ErrInvalid, Msg: "nil ChangeSet"}
+	}
+	if cs.Provider != p.Name() {
+		return nil, &Error{Op: "Apply", Provider: p.Name(), Kind: ErrInvalid, Msg: "the plan was made on " + cs.Provider}
+	}
+	for _, c := range cs.Changes {
+		// A ChangeSet decoded from JSON or built by hand lacks what Plan
+		// read from the cloud.
+		if c == nil || c.ops == nil {
+			return nil, &Error{Op: "Apply", Provider: p.Name(), Kind: ErrInvalid, Msg: "the ChangeSet was not made by Plan"}
+		}
 	}
 	out := &Applied{DryRun: opts.DryRun}
 	if opts.DryRun {

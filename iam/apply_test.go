@@ -2,6 +2,7 @@ package iam_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -432,5 +433,101 @@ func TestApplyRefusesNil(t *testing.T) {
 	_, err := iam.Apply(context.Background(), memory.New(), nil, iam.ApplyOptions{})
 	if !errors.Is(err, iam.ErrInvalid) {
 		t.Errorf("err = %v", err)
+	}
+}
+
+// lostKeys makes every access key but loses the answer, as when a cloud
+// acts and then answers 5xx, or the connection breaks on the way back.
+type lostKeys struct{ *memory.Provider }
+
+func (p lostKeys) CreateAccessKey(ctx context.Context, user string, opts *iam.KeyOptions) (*iam.AccessKey, error) {
+	if _, err := p.Provider.CreateAccessKey(ctx, user, opts); err != nil {
+		return nil, err
+	}
+	return nil, &iam.Error{Op: "CreateAccessKey", Provider: "memory", Kind: iam.ErrThrottled, Msg: "502 Bad Gateway"}
+}
+
+// TestFailedKeyCreationLeavesNoKey: a key made by a CreateAccessKey whose
+// answer was lost, on the last attempt, is swept by the rollback, so
+// that neither a key nobody holds nor its user (which a key keeps from
+// being deleted) is left behind, by Apply or by Provision.
+func TestFailedKeyCreationLeavesNoKey(t *testing.T) {
+	ctx := context.Background()
+	check := func(t *testing.T, p *memory.Provider, err error, j *iam.MemoryJournal) {
+		t.Helper()
+		if !errors.Is(err, iam.ErrThrottled) {
+			t.Fatalf("err = %v, want ErrThrottled", err)
+		}
+		var we *iam.WorkflowError
+		if !errors.As(err, &we) || len(we.Left) > 0 {
+			t.Errorf("not rolled back cleanly: %v", err)
+		}
+		users, _ := iam.Collect(p.ListUsers(ctx))
+		for _, u := range users {
+			keys, _ := iam.Collect(p.ListAccessKeys(ctx, u.Name))
+			t.Errorf("user %s left behind with %d keys", u.Name, len(keys))
+		}
+		if runs, _ := j.Unfinished(ctx); len(runs) != 0 {
+			t.Errorf("unfinished runs: %v", runs)
+		}
+	}
+	t.Run("Apply", func(t *testing.T) {
+		p := memory.New()
+		lp := lostKeys{p}
+		cs, err := iam.Plan(ctx, lp, fleet(2, 1))
+		if err != nil {
+			t.Fatal(err)
+		}
+		j := iam.NewMemoryJournal()
+		res, err := iam.Apply(ctx, lp, cs, iam.ApplyOptions{Journal: j, Retry: iam.RetryPolicy{Attempts: 2, BaseDelay: time.Millisecond}})
+		if len(res.Failed) != 2 {
+			t.Errorf("failed: %v", res.Failed)
+		}
+		check(t, p, err, j)
+	})
+	t.Run("Provision", func(t *testing.T) {
+		p := memory.New()
+		j := iam.NewMemoryJournal()
+		sa := fleet(1, 1)[0]
+		sa.Journal = j
+		_, err := iam.Provision(ctx, lostKeys{p}, sa)
+		check(t, p, err, j)
+	})
+}
+
+// TestApplyRefusesChangeSetNotFromPlan: a ChangeSet decoded from its JSON
+// or built by hand lacks what Plan found, and one planned on another
+// provider describes another cloud: Apply refuses both (ErrInvalid)
+// instead of acting on them (or panicking).
+func TestApplyRefusesChangeSetNotFromPlan(t *testing.T) {
+	ctx := context.Background()
+	p := memory.New()
+	cs, err := iam.Plan(ctx, p, fleet(2, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var decoded iam.ChangeSet
+	if err := json.Unmarshal(b, &decoded); err != nil {
+		t.Fatal(err)
+	}
+	if len(decoded.Changes) == 0 {
+		t.Fatal("nothing decoded")
+	}
+	for name, c := range map[string]*iam.ChangeSet{
+		"decoded":    &decoded,
+		"by hand":    {Provider: "memory", Changes: []*iam.Change{{Action: iam.ActionCreate, Kind: iam.KindUser, Name: "x"}}},
+		"other kind": {Provider: "aws", Changes: cs.Changes},
+	} {
+		res, err := iam.Apply(ctx, p, c, iam.ApplyOptions{})
+		if !errors.Is(err, iam.ErrInvalid) || res != nil {
+			t.Errorf("%s: Apply = %v, %v; want ErrInvalid", name, res, err)
+		}
+	}
+	if n, _ := iam.Collect(p.ListUsers(ctx)); len(n) != 0 {
+		t.Errorf("%d users made", len(n))
 	}
 }

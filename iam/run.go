@@ -62,6 +62,15 @@ func (r *run) change(ctx context.Context, what string, step *Step, do func() err
 		return r.fail(ctx, what, err)
 	}
 	if err := do(); err != nil {
+		if step.Action == StepCreateKey && !refused(err) {
+			// The cloud may have made the key and lost the answer (a 5xx,
+			// a broken connection, a timeout): the rollback sweeps for a
+			// key the user did not have before, as Recover would, so that
+			// neither a key nobody holds nor its user is left behind.
+			sweep := *step
+			sweep.KeyID = ""
+			r.undos = append(r.undos, undo{what, func(c context.Context) error { return undoKey(c, r.p, sweep) }})
+		}
 		return r.fail(ctx, what, err)
 	}
 	done := *step
@@ -71,6 +80,19 @@ func (r *run) change(ctx context.Context, what string, step *Step, do func() err
 		return r.fail(ctx, what, err)
 	}
 	return nil
+}
+
+// refused reports whether err is the cloud's answer that it did not do
+// what was asked (a bad request, a refusal, a quota, a missing or
+// conflicting resource), rather than an error that leaves the outcome
+// unknown (throttling, which also stands for transient 5xx answers, or no
+// kind at all: a transport error, a cancelled context).
+func refused(err error) bool {
+	switch KindOf(err) {
+	case nil, ErrThrottled:
+		return false
+	}
+	return true
 }
 
 // did records a change and how to undo it (fn may be nil: nothing to undo).
