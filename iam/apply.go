@@ -158,7 +158,7 @@ func Apply(ctx context.Context, p Provider, cs *ChangeSet, opts ApplyOptions) (*
 	if conc <= 0 {
 		conc = DefaultConcurrency
 	}
-	a := &applier{pc: newPaced(p, opts.Limiter, opts.Retry), o: opts, out: out, failed: map[string]error{}}
+	a := &applier{pc: newPaced(p, opts.Limiter, opts.Retry), o: opts, out: out, isDone: map[*Change]bool{}, failed: map[string]error{}}
 
 	// Phase by phase: each waits for the one before, since an attachment
 	// needs its group and policy, and a membership its group.
@@ -200,15 +200,21 @@ func Apply(ctx context.Context, p Provider, cs *ChangeSet, opts ApplyOptions) (*
 		wg.Wait()
 	}
 	out.Calls, out.Throttled = a.pc.calls.Load(), a.pc.throttled.Load()
-	// Keep plan order in the result.
-	order := func(c *Change) int { return slices.Index(cs.Changes, c) }
-	slices.SortFunc(out.Done, func(x, y *Change) int { return order(x) - order(y) })
-	slices.SortFunc(out.Skipped, func(x, y *Change) int { return order(x) - order(y) })
-	slices.SortFunc(out.Failed, func(x, y FailedChange) int { return order(x.Change) - order(y.Change) })
-	slices.SortFunc(out.Accounts, func(x, y *Provisioned) int {
-		return slices.IndexFunc(cs.Changes, func(c *Change) bool { return c.Kind == KindUser && c.Name == x.User.Name }) -
-			slices.IndexFunc(cs.Changes, func(c *Change) bool { return c.Kind == KindUser && c.Name == y.User.Name })
-	})
+	// Keep plan order in the result (positions looked up once: searching
+	// the plan in each comparison made this quadratic, minutes for 10,000
+	// accounts).
+	pos := make(map[*Change]int, len(cs.Changes))
+	userPos := map[string]int{}
+	for i, c := range cs.Changes {
+		pos[c] = i
+		if c.Kind == KindUser && c.Action != ActionDelete {
+			userPos[c.Name] = i
+		}
+	}
+	slices.SortFunc(out.Done, func(x, y *Change) int { return pos[x] - pos[y] })
+	slices.SortFunc(out.Skipped, func(x, y *Change) int { return pos[x] - pos[y] })
+	slices.SortFunc(out.Failed, func(x, y FailedChange) int { return pos[x.Change] - pos[y.Change] })
+	slices.SortFunc(out.Accounts, func(x, y *Provisioned) int { return userPos[x.User.Name] - userPos[y.User.Name] })
 	errs := make([]error, 0, len(out.Failed))
 	for _, f := range out.Failed {
 		errs = append(errs, f.Err)
@@ -223,6 +229,7 @@ type applier struct {
 
 	mu     sync.Mutex
 	out    *Applied
+	isDone map[*Change]bool // in out.Done
 	failed map[string]error // address → error, for what depends on it
 
 	deliver sync.Mutex // one delivery at a time
@@ -231,7 +238,8 @@ type applier struct {
 func (a *applier) done(c *Change) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
-	if !slices.Contains(a.out.Done, c) {
+	if !a.isDone[c] {
+		a.isDone[c] = true
 		a.out.Done = append(a.out.Done, c)
 	}
 }
@@ -241,7 +249,10 @@ func (a *applier) fail(c *Change, err error) {
 	defer a.mu.Unlock()
 	err = fmt.Errorf("%s: %w", c.Address(), err)
 	a.failed[c.Address()] = err
-	a.out.Done = slices.DeleteFunc(a.out.Done, func(d *Change) bool { return d == c })
+	if a.isDone[c] {
+		delete(a.isDone, c)
+		a.out.Done = slices.DeleteFunc(a.out.Done, func(d *Change) bool { return d == c })
+	}
 	a.out.Failed = append(a.out.Failed, FailedChange{Change: c, Err: err})
 }
 

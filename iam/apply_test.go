@@ -531,3 +531,39 @@ func TestApplyRefusesChangeSetNotFromPlan(t *testing.T) {
 		t.Errorf("%d users made", len(n))
 	}
 }
+
+// TestApplyResultsInPlanOrder: however the concurrent accounts finish,
+// Applied lists them, and the changes, in plan order.
+func TestApplyResultsInPlanOrder(t *testing.T) {
+	ctx := context.Background()
+	p := memory.New()
+	desired := fleet(40, 2)
+	cs, err := iam.Plan(ctx, p, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.SetLatency(time.Millisecond)
+	p.InjectFault(memory.Fault{Op: "CreateAccessKey", Nth: 7, Kind: iam.ErrDenied})
+	p.InjectFault(memory.Fault{Op: "AddUserToGroup", Nth: 3, Kind: iam.ErrDenied})
+	res, _ := iam.Apply(ctx, p, cs, iam.ApplyOptions{Concurrency: 8, Retry: fastRetry})
+	if len(res.Accounts) != 38 || len(res.Failed) != 2 {
+		t.Fatalf("%d accounts, %d failed", len(res.Accounts), len(res.Failed))
+	}
+	pos := map[string]int{}
+	for i, c := range cs.Changes {
+		pos[c.Address()] = i
+	}
+	for i := 1; i < len(res.Accounts); i++ {
+		if res.Accounts[i-1].User.Name >= res.Accounts[i].User.Name {
+			t.Errorf("accounts out of order: %s before %s", res.Accounts[i-1].User.Name, res.Accounts[i].User.Name)
+		}
+	}
+	for i := 1; i < len(res.Done); i++ {
+		if pos[res.Done[i-1].Address()] >= pos[res.Done[i].Address()] {
+			t.Errorf("done out of order: %s before %s", res.Done[i-1].Address(), res.Done[i].Address())
+		}
+	}
+	if pos[res.Failed[0].Change.Address()] >= pos[res.Failed[1].Change.Address()] {
+		t.Errorf("failed out of order: %v", res.Failed)
+	}
+}
