@@ -57,6 +57,28 @@ type Proxy struct {
 	rnd    *rand.Rand
 	calls  map[string]int
 	thrott map[string]int
+
+	// In-flight accounting, since the first request after Reset.
+	inFlight, peak int
+	first, last    time.Time     // first arrival, latest arrival or departure
+	area           time.Duration // ∫ in-flight dt, in request·ns
+	upstream       time.Duration // total time spent waiting for the target
+	forwarded      int
+}
+
+// Stats describe the traffic since the proxy started or was Reset.
+type Stats struct {
+	// PeakInFlight is the most requests the proxy held at once, and
+	// MeanInFlight their mean number from the first request's arrival to
+	// the latest request's departure: the concurrency the clients actually
+	// achieved.
+	PeakInFlight int
+	MeanInFlight float64
+	// Span is the time from the first arrival to the latest departure.
+	Span time.Duration
+	// Upstream is the mean time the target took to answer a forwarded
+	// request (the latency excluded).
+	Upstream time.Duration
 }
 
 // New starts a proxy to target; Close stops it.
@@ -115,7 +137,14 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if throttle {
 		px.thrott[action]++
 	}
+	px.enter(time.Now())
 	px.mu.Unlock()
+	var upstream time.Duration
+	defer func() {
+		px.mu.Lock()
+		px.leave(time.Now(), upstream)
+		px.mu.Unlock()
+	}()
 	if o.Latency > 0 {
 		t := time.NewTimer(o.Latency)
 		select {
@@ -131,7 +160,9 @@ func (px *Proxy) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, ThrottlingBody)
 		return
 	}
+	start := time.Now()
 	px.rp.ServeHTTP(w, r)
+	upstream = max(time.Since(start), 1)
 }
 
 // Calls returns how many requests of action arrived, throttled ones
@@ -169,4 +200,47 @@ func (px *Proxy) Reset() {
 	px.mu.Lock()
 	defer px.mu.Unlock()
 	px.calls, px.thrott = map[string]int{}, map[string]int{}
+	px.peak, px.first, px.last, px.area, px.upstream, px.forwarded = px.inFlight, time.Time{}, time.Time{}, 0, 0, 0
+}
+
+// enter and leave keep the in-flight accounting; px.mu is held.
+func (px *Proxy) enter(now time.Time) {
+	if px.first.IsZero() {
+		px.first, px.last = now, now
+	}
+	px.area += time.Duration(px.inFlight) * now.Sub(px.last)
+	px.last = now
+	px.inFlight++
+	px.peak = max(px.peak, px.inFlight)
+}
+
+func (px *Proxy) leave(now time.Time, upstream time.Duration) {
+	if !px.last.IsZero() {
+		px.area += time.Duration(px.inFlight) * now.Sub(px.last)
+		px.last = now
+	}
+	px.inFlight--
+	if upstream > 0 {
+		px.upstream += upstream
+		px.forwarded++
+	}
+}
+
+// Stats returns the in-flight and upstream figures since the proxy
+// started or was last Reset.
+func (px *Proxy) Stats() Stats {
+	px.mu.Lock()
+	defer px.mu.Unlock()
+	var s Stats
+	s.PeakInFlight = px.peak
+	if !px.first.IsZero() {
+		s.Span = px.last.Sub(px.first)
+		if s.Span > 0 {
+			s.MeanInFlight = float64(px.area) / float64(s.Span)
+		}
+	}
+	if px.forwarded > 0 {
+		s.Upstream = px.upstream / time.Duration(px.forwarded)
+	}
+	return s
 }

@@ -6,6 +6,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -54,5 +55,40 @@ func TestProxy(t *testing.T) {
 	px.Reset()
 	if px.Calls("") != 0 {
 		t.Error("Reset kept counts")
+	}
+}
+
+func TestStats(t *testing.T) {
+	backend := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		time.Sleep(10 * time.Millisecond)
+	}))
+	defer backend.Close()
+	px := latproxy.Start(t, backend.URL, latproxy.Options{Latency: 40 * time.Millisecond})
+	var wg sync.WaitGroup
+	for range 8 {
+		wg.Go(func() {
+			resp, err := http.Post(px.URL, "application/x-www-form-urlencoded", strings.NewReader("Action=GetUser"))
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			resp.Body.Close()
+		})
+	}
+	wg.Wait()
+	s := px.Stats()
+	if s.PeakInFlight != 8 {
+		t.Errorf("peak in flight %d, want 8", s.PeakInFlight)
+	}
+	// All 8 overlap for at least the 40ms latency of a ≥50ms span.
+	if s.MeanInFlight < 4 || s.MeanInFlight > 8 {
+		t.Errorf("mean in flight %.2f over %v", s.MeanInFlight, s.Span)
+	}
+	if s.Upstream < 10*time.Millisecond || s.Upstream > s.Span {
+		t.Errorf("upstream %v", s.Upstream)
+	}
+	px.Reset()
+	if s := px.Stats(); s != (latproxy.Stats{}) {
+		t.Errorf("after Reset: %+v", s)
 	}
 }
