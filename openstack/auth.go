@@ -399,7 +399,7 @@ func (a Auth) keystoneError(op, step string, tokenMethod bool, err error, tokens
 	case tokenMethod && gophercloud.ResponseCodeIs(err, http.StatusNotFound):
 		kind, why = iam.ErrDenied, "Keystone does not recognize the token (expired, revoked or invalid)"
 	case errors.As(err, &coder):
-		kind, why = statusKind(coder.GetStatusCode())
+		kind, why = authStatusKind(coder.GetStatusCode())
 	case isNetError(err):
 		kind, why = iam.ErrThrottled, "network error (retryable)"
 	}
@@ -408,24 +408,6 @@ func (a Auth) keystoneError(op, step string, tokenMethod bool, err error, tokens
 		msg += ": " + why
 	}
 	return authError(op, "", kind, msg, scrub(err, secrets))
-}
-
-// statusKind maps an HTTP status of Keystone or of the identity provider to
-// an iamkit kind, with a short explanation.
-func statusKind(status int) (error, string) {
-	switch {
-	case status == http.StatusUnauthorized:
-		return iam.ErrDenied, "credentials refused (401)"
-	case status == http.StatusForbidden:
-		return iam.ErrDenied, "forbidden (403)"
-	case status == http.StatusNotFound:
-		return iam.ErrInvalid, "not found (404): check the URL and names"
-	case status == http.StatusTooManyRequests:
-		return iam.ErrThrottled, "throttled (429)"
-	case status >= 500:
-		return iam.ErrThrottled, "server error, retryable"
-	}
-	return iam.ErrInvalid, "request refused"
 }
 
 // isNetError reports a transport failure: the server could not be reached

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -131,6 +132,35 @@ func (l authLoader) fromFiles(cloud string) (Auth, error) {
 	if path == "" {
 		return fail("no clouds.yaml found; searched "+strings.Join(searched, ", "), nil)
 	}
+	var secure map[string]map[string]any
+	if _, ok := clouds[cloud]; ok {
+		// A missing entry is reported whatever secure.yaml holds.
+		if secure, err = l.secureClouds(); err != nil {
+			return fail("reading secure.yaml", err)
+		}
+	}
+	settings, msg := cloudSettings(path, clouds, secure, cloud)
+	if msg != "" {
+		return fail(msg, nil)
+	}
+	return l.finish(settings, resource, settingKey)
+}
+
+// secureClouds returns the clouds of secure.yaml, or nil when there is
+// none.
+func (l authLoader) secureClouds() (map[string]map[string]any, error) {
+	path, secure, _, err := l.firstFile("OS_CLIENT_SECURE_FILE", "secure")
+	if path == "" {
+		return nil, err
+	}
+	return secure, err
+}
+
+// cloudSettings returns the settings of entry cloud of clouds (the
+// contents of the clouds.yaml at path) merged with secure's (of
+// secure.yaml, nil when there is none), or a message saying why there are
+// none. The message never quotes a setting's value.
+func cloudSettings(path string, clouds, secure map[string]map[string]any, cloud string) (map[string]string, string) {
 	entry, ok := clouds[cloud]
 	if !ok {
 		names := make([]string, 0, len(clouds))
@@ -138,19 +168,16 @@ func (l authLoader) fromFiles(cloud string) (Auth, error) {
 			names = append(names, strconv.Quote(n))
 		}
 		sort.Strings(names)
-		return fail(fmt.Sprintf("%s has no cloud %q (it has %s)", path, cloud, strings.Join(names, ", ")), nil)
+		return nil, fmt.Sprintf("%s has no cloud %q (it has %s)", path, cloud, strings.Join(names, ", "))
 	}
-	securePath, secure, _, err := l.firstFile("OS_CLIENT_SECURE_FILE", "secure")
-	if err != nil {
-		return fail("reading secure.yaml", err)
-	}
-	if securePath != "" && secure[cloud] != nil {
+	if secure[cloud] != nil {
 		entry = mergeSettings(entry, secure[cloud])
 	}
-	if p, ok := entry["profile"].(string); ok && flatten(entry)["auth_url"] == "" {
-		return fail(fmt.Sprintf("cloud %q uses vendor profile %q, which iamkit does not know: set auth_url in the entry", cloud, p), nil)
+	s := flatten(entry)
+	if p, ok := entry["profile"].(string); ok && s["auth_url"] == "" {
+		return nil, fmt.Sprintf("cloud %q uses vendor profile %q, which iamkit does not know: set auth_url in the entry", cloud, p)
 	}
-	return l.finish(flatten(entry), resource, settingKey)
+	return s, ""
 }
 
 // finish turns settings into a complete Auth, or says what is missing,
@@ -188,15 +215,50 @@ func (l authLoader) firstFile(override, base string) (path string, clouds map[st
 		if err != nil {
 			return "", nil, searched, err
 		}
-		var f struct {
-			Clouds map[string]map[string]any `yaml:"clouds"`
-		}
-		if err := yaml.Unmarshal(data, &f); err != nil {
+		clouds, err := parseClouds(data)
+		if err != nil {
 			return "", nil, searched, fmt.Errorf("%s: %w", p, err)
 		}
-		return p, f.Clouds, searched, nil
+		return p, clouds, searched, nil
 	}
 	return "", nil, searched, nil
+}
+
+// parseClouds reads the clouds of a clouds.yaml or secure.yaml file.
+func parseClouds(data []byte) (map[string]map[string]any, error) {
+	var f struct {
+		Clouds map[string]map[string]any `yaml:"clouds"`
+	}
+	if err := yaml.Unmarshal(data, &f); err != nil {
+		return nil, yamlError(err)
+	}
+	return f.Clouds, nil
+}
+
+// yamlLine is the line prefix of yaml's type errors.
+var yamlLine = regexp.MustCompile(`^line \d+: `)
+
+// yamlError returns yaml's error without the values it quotes: a type
+// error shows the start of the value ("cannot unmarshal !!str `hunter2`",
+// as when a mis-indented password sits where a cloud was expected), an
+// alias error the name after '*' (a password beginning with '*'), an
+// invalid key its contents. Only its line numbers and fixed text remain.
+func yamlError(err error) error {
+	var te *yaml.TypeError
+	if errors.As(err, &te) {
+		var lines []string
+		for _, e := range te.Errors {
+			lines = append(lines, strings.TrimSuffix(yamlLine.FindString(e), ": "))
+		}
+		lines = slices.Compact(lines)
+		return errors.New("yaml: " + strings.TrimPrefix(strings.Join(lines, ", ")+": ", ": ") +
+			"wrong type or duplicate key (clouds, each cloud and its auth section are mappings: check the indentation)")
+	}
+	msg := err.Error()
+	if i := strings.IndexAny(msg, "'`\"{"); i >= 0 {
+		msg = strings.TrimRight(msg[:i], " :") + " (quote values beginning with * or &)"
+	}
+	return errors.New(msg)
 }
 
 // mergeSettings returns base with over merged in, over winning, maps

@@ -67,28 +67,54 @@ func kindOf(err error) error {
 	if ke == nil {
 		return nil
 	}
-	return kindOfStatus(ke.Status)
+	k, _ := statusKind(ke.Status)
+	return k
 }
 
-// kindOfStatus maps an HTTP status to an iamkit kind. Keystone answers
-// 409 both for a duplicate name and for a conflicting change; callers that
-// create pass iam.ErrAlreadyExists to wrapAs.
-func kindOfStatus(status int) error {
+// statusKind is the package's one table from an HTTP status of Keystone
+// (or of an identity provider) to an iamkit kind, with a short
+// explanation for messages. Keystone answers 409 both for a duplicate name
+// and for a conflicting change: it is ErrConflict here, and callers that
+// create pass iam.ErrAlreadyExists to wrapAs. Authentication reads a 404
+// otherwise (authStatusKind).
+func statusKind(status int) (error, string) {
 	switch {
-	case status == http.StatusBadRequest, status == http.StatusUnprocessableEntity:
-		return iam.ErrInvalid
-	case status == http.StatusUnauthorized, status == http.StatusForbidden:
-		return iam.ErrDenied
+	case status == http.StatusBadRequest:
+		return iam.ErrInvalid, "bad request (400)"
+	case status == http.StatusUnauthorized:
+		return iam.ErrDenied, "credentials refused (401)"
+	case status == http.StatusForbidden:
+		return iam.ErrDenied, "forbidden (403)"
 	case status == http.StatusNotFound:
-		return iam.ErrNotFound
+		return iam.ErrNotFound, "not found (404)"
 	case status == http.StatusConflict:
-		return iam.ErrConflict
+		return iam.ErrConflict, "conflict (409)"
 	case status == http.StatusRequestEntityTooLarge:
-		return iam.ErrLimit
-	case status == http.StatusTooManyRequests, status >= 500:
-		return iam.ErrThrottled
+		return iam.ErrLimit, "too large (413)"
+	case status == http.StatusUnprocessableEntity:
+		return iam.ErrInvalid, "unprocessable (422)"
+	case status == http.StatusTooManyRequests:
+		return iam.ErrThrottled, "throttled (429)"
+	case status >= 500:
+		return iam.ErrThrottled, "server error, retryable"
 	}
-	return iam.ErrInvalid
+	return iam.ErrInvalid, "request refused"
+}
+
+// authStatusKind is statusKind for the answers of authentication (Keystone's
+// token and federation endpoints, the identity provider's): there only a
+// refusal (ErrDenied) or a retryable failure (ErrThrottled) is not the
+// configuration's fault; any other status, a 404 included, means a wrong
+// URL, name or setting: iam.ErrInvalid.
+func authStatusKind(status int) (error, string) {
+	if status == http.StatusNotFound {
+		return iam.ErrInvalid, "not found (404): check the URL and names"
+	}
+	k, why := statusKind(status)
+	if k != iam.ErrDenied && k != iam.ErrThrottled {
+		k = iam.ErrInvalid
+	}
+	return k, why
 }
 
 // wrap turns an error of a call into an *iam.Error of the right kind.
@@ -114,7 +140,7 @@ func wrapAs(op, res string, onConflict, err error) error {
 		// Transport failures (connection refused, reset…) are worth a retry.
 		return &iam.Error{Provider: providerName, Op: op, Resource: res, Kind: iam.ErrThrottled, Msg: "Keystone could not be reached", Err: err}
 	}
-	k := kindOfStatus(ke.Status)
+	k, _ := statusKind(ke.Status)
 	if ke.Status == http.StatusConflict && onConflict != nil {
 		k = onConflict
 	}

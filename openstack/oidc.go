@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/gophercloud/gophercloud/v2"
 	gcopenstack "github.com/gophercloud/gophercloud/v2/openstack"
@@ -131,6 +133,13 @@ func (s oidcSecrets) fail(kind error, msg string, cause error) error {
 	if errors.Is(cause, context.Canceled) || errors.Is(cause, context.DeadlineExceeded) {
 		kind = nil
 	}
+	if se, ok := cause.(*httpStatusError); ok {
+		// Scrub before Error clips the description, which could cut a
+		// secret in two and show its first part.
+		c := *se
+		c.Code, c.Description = scrubString(c.Code, s.all()), scrubString(c.Description, s.all())
+		cause = &c
+	}
 	return authError(oidcOp, "", kind, scrubString(msg, s.all()), scrub(cause, s.all()))
 }
 
@@ -157,16 +166,30 @@ type httpStatusError struct {
 func (e *httpStatusError) Error() string {
 	msg := "HTTP " + strconv.Itoa(e.Status)
 	if e.Code != "" {
-		msg += ": " + e.Code
+		msg += ": " + clip(e.Code, 64)
 	}
 	if e.Description != "" {
-		d := e.Description
-		if len(d) > 200 {
-			d = d[:200] + "…"
-		}
-		msg += ": " + d
+		msg += ": " + clip(e.Description, 200)
 	}
 	return msg
+}
+
+// clip returns the server's text s for a message: on one line, valid
+// UTF-8, at most n bytes (cut between characters) plus "…".
+func clip(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	if len(s) > n {
+		for n > 0 && !utf8.RuneStart(s[n]) {
+			n--
+		}
+		s = s[:n] + "…"
+	}
+	return s
 }
 
 // GetStatusCode returns the HTTP status, as gophercloud's errors do.
@@ -229,7 +252,7 @@ func (s oidcSecrets) transportFailure(step string, err error) error {
 // discoverTokenEndpoint reads token_endpoint from the discovery document.
 func (a Auth) discoverTokenEndpoint(ctx context.Context) (string, error) {
 	s := a.with()
-	const step = "reading the OpenID Connect discovery document (discovery_endpoint)"
+	const step = discoveryStep
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, a.DiscoveryEndpoint, nil)
 	if err != nil {
 		return "", s.fail(iam.ErrInvalid, step+": bad URL", err)
@@ -238,13 +261,23 @@ func (a Auth) discoverTokenEndpoint(ctx context.Context) (string, error) {
 	if err != nil {
 		return "", s.transportFailure(step, err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		kind, why := statusKind(resp.StatusCode)
+	return s.tokenEndpointFrom(resp.StatusCode, body)
+}
+
+// discoveryStep names the discovery in messages.
+const discoveryStep = "reading the OpenID Connect discovery document (discovery_endpoint)"
+
+// tokenEndpointFrom reads token_endpoint from the identity provider's
+// answer to the discovery request (status and body).
+func (s oidcSecrets) tokenEndpointFrom(status int, body []byte) (string, error) {
+	const step = discoveryStep
+	if status != http.StatusOK {
+		kind, why := authStatusKind(status)
 		if kind == iam.ErrDenied {
 			// The document is public: a refusal means a wrong URL.
 			kind = iam.ErrInvalid
 		}
-		return "", s.fail(kind, step+": "+why, newStatusError(resp.StatusCode, body))
+		return "", s.fail(kind, step+": "+why, newStatusError(status, body))
 	}
 	var doc struct {
 		TokenEndpoint       string   `json:"token_endpoint"`
@@ -267,7 +300,7 @@ func (a Auth) discoverTokenEndpoint(ctx context.Context) (string, error) {
 // client, of type AccessTokenType.
 func (a Auth) clientCredentialsGrant(ctx context.Context, endpoint string) (string, error) {
 	s := a.with()
-	const step = "client-credentials grant at the OIDC token endpoint"
+	const step = grantStep
 	scope := a.Scope
 	if scope == "" {
 		scope = DefaultOpenIDScope
@@ -284,9 +317,19 @@ func (a Auth) clientCredentialsGrant(ctx context.Context, endpoint string) (stri
 	if err != nil {
 		return "", s.transportFailure(step, err)
 	}
-	if resp.StatusCode != http.StatusOK {
-		se := newStatusError(resp.StatusCode, body)
-		kind, why := statusKind(resp.StatusCode)
+	return s.grantAnswer(resp.StatusCode, body, a.AccessTokenType)
+}
+
+// grantStep names the client-credentials grant in messages.
+const grantStep = "client-credentials grant at the OIDC token endpoint"
+
+// grantAnswer reads the token of type typ (AccessTokenType) from the token
+// endpoint's answer (status and body).
+func (s oidcSecrets) grantAnswer(status int, body []byte, typ string) (string, error) {
+	const step = grantStep
+	if status != http.StatusOK {
+		se := newStatusError(status, body)
+		kind, why := authStatusKind(status)
 		switch se.Code {
 		case "invalid_client", "unauthorized_client", "invalid_grant", "access_denied":
 			kind, why = iam.ErrDenied, "the identity provider refused the client credentials (client_id, client_secret)"
@@ -301,7 +344,6 @@ func (a Auth) clientCredentialsGrant(ctx context.Context, endpoint string) (stri
 	if err := json.Unmarshal(body, &answer); err != nil {
 		return "", s.fail(iam.ErrInvalid, step+": the answer is not JSON", err)
 	}
-	typ := a.AccessTokenType
 	if typ == "" {
 		typ = AccessTokenTypeAccess
 	}
@@ -340,7 +382,7 @@ func (a Auth) federatedToken(ctx context.Context, idpToken string) (string, erro
 		return "", s.transportFailure(step, err)
 	}
 	if resp.StatusCode != http.StatusCreated && resp.StatusCode != http.StatusOK {
-		kind, why := statusKind(resp.StatusCode)
+		kind, why := authStatusKind(resp.StatusCode)
 		if kind == iam.ErrDenied {
 			why = "Keystone refused the identity provider's token (expired or invalid, or not mapped to a user)"
 		}
