@@ -597,8 +597,11 @@ func (c *paced) do(ctx context.Context, f func() error) (retried bool, err error
 
 // created runs a create, retried; when a retry meets ErrAlreadyExists,
 // an earlier attempt the cloud reported as failed had in fact succeeded:
-// get answers what was created.
-func created[T any](c *paced, ctx context.Context, create func() (T, error), get func() (T, error)) (T, error) {
+// get answers what was created. What get finds outside iamkit's path
+// (path gives it) was made by someone else meanwhile, not by the earlier
+// attempt: the ErrAlreadyExists stands, so that Apply never takes over
+// (joins to a group, gives a key to) what it does not own.
+func created[T any](c *paced, ctx context.Context, create func() (T, error), get func() (T, error), path func(T) string) (T, error) {
 	var v T
 	retried, err := c.do(ctx, func() error {
 		var err error
@@ -606,11 +609,17 @@ func created[T any](c *paced, ctx context.Context, create func() (T, error), get
 		return err
 	})
 	if retried && errors.Is(err, ErrAlreadyExists) {
+		exists := err
+		var got T
 		_, err = c.do(ctx, func() error {
 			var err error
-			v, err = get()
+			got, err = get()
 			return err
 		})
+		if err == nil && !ownedPath(c, path(got)) {
+			return v, exists
+		}
+		v = got
 	}
 	return v, err
 }
@@ -661,7 +670,7 @@ func (c *paced) Path() string {
 
 func (c *paced) CreateUser(ctx context.Context, name string, opts *UserOptions) (*User, error) {
 	return created(c, ctx, func() (*User, error) { return c.p.CreateUser(ctx, name, opts) },
-		func() (*User, error) { return c.p.GetUser(ctx, name) })
+		func() (*User, error) { return c.p.GetUser(ctx, name) }, func(u *User) string { return u.Path })
 }
 
 func (c *paced) GetUser(ctx context.Context, name string) (u *User, err error) {
@@ -679,7 +688,7 @@ func (c *paced) DeleteUser(ctx context.Context, name string) error {
 
 func (c *paced) CreateGroup(ctx context.Context, name string) (*Group, error) {
 	return created(c, ctx, func() (*Group, error) { return c.p.CreateGroup(ctx, name) },
-		func() (*Group, error) { return c.p.GetGroup(ctx, name) })
+		func() (*Group, error) { return c.p.GetGroup(ctx, name) }, func(g *Group) string { return g.Path })
 }
 
 func (c *paced) GetGroup(ctx context.Context, name string) (g *Group, err error) {
@@ -713,7 +722,7 @@ func (c *paced) ListGroupsForUser(ctx context.Context, user string) iter.Seq2[*G
 
 func (c *paced) CreatePolicy(ctx context.Context, in PolicyInput) (*Policy, error) {
 	return created(c, ctx, func() (*Policy, error) { return c.p.CreatePolicy(ctx, in) },
-		func() (*Policy, error) { return c.p.GetPolicy(ctx, in.Name) })
+		func() (*Policy, error) { return c.p.GetPolicy(ctx, in.Name) }, func(p *Policy) string { return p.Path })
 }
 
 func (c *paced) GetPolicy(ctx context.Context, name string) (pol *Policy, err error) {

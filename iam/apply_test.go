@@ -567,3 +567,51 @@ func TestApplyResultsInPlanOrder(t *testing.T) {
 		t.Errorf("failed out of order: %v", res.Failed)
 	}
 }
+
+// sniped throttles the first CreateUser, and someone else creates that
+// user (outside iamkit's path) before Apply retries.
+type sniped struct {
+	*memory.Provider
+	once sync.Once
+}
+
+func (p *sniped) CreateUser(ctx context.Context, name string, opts *iam.UserOptions) (*iam.User, error) {
+	var err error
+	p.once.Do(func() {
+		if _, cerr := p.Provider.CreateUser(ctx, name, &iam.UserOptions{Path: "/humans/"}); cerr != nil {
+			panic(cerr)
+		}
+		err = &iam.Error{Op: "CreateUser", Provider: "memory", Kind: iam.ErrThrottled}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return p.Provider.CreateUser(ctx, name, opts)
+}
+
+// TestApplyRetryDoesNotTakeOver: a retried CreateUser that meets
+// ErrAlreadyExists takes the user for its own only when it lies under
+// iamkit's path; a user someone else made meanwhile is left alone, with
+// no membership and no key.
+func TestApplyRetryDoesNotTakeOver(t *testing.T) {
+	ctx := context.Background()
+	p := &sniped{Provider: memory.New()}
+	cs, err := iam.Plan(ctx, p, fleet(1, 1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := iam.Apply(ctx, p, cs, iam.ApplyOptions{Retry: fastRetry})
+	if !errors.Is(err, iam.ErrAlreadyExists) || len(res.Accounts) != 0 {
+		t.Errorf("Apply = %d accounts, %v; want ErrAlreadyExists", len(res.Accounts), err)
+	}
+	u, err := p.GetUser(ctx, "bot_000")
+	if err != nil || u.Path != "/humans/" {
+		t.Fatalf("user: %+v, %v", u, err)
+	}
+	if keys, _ := iam.Collect(p.ListAccessKeys(ctx, "bot_000")); len(keys) != 0 {
+		t.Errorf("the foreign user got %d keys", len(keys))
+	}
+	if gs, _ := iam.Collect(p.ListGroupsForUser(ctx, "bot_000")); len(gs) != 0 {
+		t.Errorf("the foreign user joined %v", gs)
+	}
+}
