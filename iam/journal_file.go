@@ -26,7 +26,11 @@ import (
 // created 0600 in a 0700 directory all the same.
 type FileJournal struct {
 	dir string
-	mu  sync.Mutex
+	// mu lets Unfinished read a consistent directory. Append and Finish
+	// share it: each run has its own file and a run's entries come one
+	// after the other, so that concurrent runs (Apply's accounts) need
+	// not wait for each other's fsyncs.
+	mu sync.RWMutex
 }
 
 const journalExt = ".jsonl"
@@ -63,8 +67,8 @@ func (j *FileJournal) Append(ctx context.Context, e JournalEntry) error {
 		return err
 	}
 	line = append(line, '\n')
-	j.mu.Lock()
-	defer j.mu.Unlock()
+	j.mu.RLock()
+	defer j.mu.RUnlock()
 	_, statErr := os.Stat(p)
 	f, err := os.OpenFile(p, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
@@ -146,8 +150,8 @@ func (j *FileJournal) Finish(ctx context.Context, run string) error {
 	if err != nil {
 		return err
 	}
-	j.mu.Lock()
-	defer j.mu.Unlock()
+	j.mu.RLock()
+	defer j.mu.RUnlock()
 	if err := os.Remove(p); err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return fmt.Errorf("iam: journal: %w", err)
 	}
