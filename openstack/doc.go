@@ -48,6 +48,12 @@
 //     same second), so CreateAccessKey takes one to two seconds, and
 //     tokens already issued to the user's other keys must be renewed (the
 //     SDKs do so on the 401).
+//   - On request (Options.Keys = EC2Credentials), access keys are EC2
+//     credentials on the project instead: an access and secret key for
+//     S3- and EC2-compatible APIs, without expiry. They have no access
+//     rules and carry the user's roles, so CreateAccessKey refuses one
+//     (iam.ErrInvalid) when the roles would allow a catalog call that the
+//     user's policies do not, unless Options.AllowWideKeys.
 //
 // # Translation
 //

@@ -18,6 +18,9 @@ import (
 	"github.com/iamkit/iamkit/iam"
 )
 
+// appRule is an access rule as gophercloud sends it.
+type appRule = applicationcredentials.AccessRule
+
 // noAccess is the access rule of a key whose user has no policy: Keystone
 // reads an empty list of rules as "no restriction", so the key gets one
 // rule that matches no API.
@@ -68,6 +71,12 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	u, err := p.findUser(ctx, op, user)
 	if err != nil {
 		return nil, err
+	}
+	if p.keys == EC2Credentials {
+		if expires != nil {
+			return nil, fail(op, res, iam.ErrUnsupported, "EC2 credentials do not expire")
+		}
+		return p.createEC2(ctx, op, user, u)
 	}
 	rules, err := p.rulesFor(ctx, op, u.ID)
 	if err != nil {
@@ -220,8 +229,12 @@ func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*i
 			yield(nil, err)
 			return
 		}
-		for k, err := range listAll(ctx, op, res, applicationcredentials.List(p.id, u.ID, nil), applicationcredentials.ExtractApplicationCredentials,
-			func(c *applicationcredentials.ApplicationCredential) *iam.AccessKey { return keyOf(user, c) }) {
+		keys := p.listEC2(ctx, op, user, u)
+		if p.keys != EC2Credentials {
+			keys = listAll(ctx, op, res, applicationcredentials.List(p.id, u.ID, nil), applicationcredentials.ExtractApplicationCredentials,
+				func(c *applicationcredentials.ApplicationCredential) *iam.AccessKey { return keyOf(user, c) })
+		}
+		for k, err := range keys {
 			if !yield(k, err) || err != nil {
 				return
 			}
@@ -255,6 +268,9 @@ func (p *Provider) DeleteAccessKey(ctx context.Context, user, keyID string) erro
 	u, err := p.findUser(ctx, op, user)
 	if err != nil {
 		return err
+	}
+	if p.keys == EC2Credentials {
+		return p.deleteEC2(ctx, op, user, u, keyID)
 	}
 	creds, err := collect(ctx, applicationcredentials.List(p.id, u.ID, nil), applicationcredentials.ExtractApplicationCredentials)
 	if err != nil {

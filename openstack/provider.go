@@ -43,6 +43,13 @@ type Options struct {
 	// Region selects the identity endpoint of the service catalog; empty:
 	// Auth.RegionName.
 	Region string
+	// Keys says what access keys are: application credentials (the
+	// default) or EC2 credentials.
+	Keys KeyKind
+	// AllowWideKeys lets CreateAccessKey make an EC2 credential whose
+	// roles grant more than the user's policies (without it, that is
+	// iam.ErrInvalid).
+	AllowWideKeys bool
 }
 
 // Roles names the three default roles of a Keystone deployment, which
@@ -74,7 +81,10 @@ type Provider struct {
 	domain   string // domain ID
 	roles    Roles
 	roleIDs  map[string]string // name of Reader/Member/Admin → role ID
-	userLock keyedMutex        // serializes key creation per user (password dance)
+	userLock keyedMutex        // serializes key changes per user (password dance, EC2 times)
+	keys     KeyKind
+	// allowWide is Options.AllowWideKeys.
+	allowWide bool
 }
 
 var _ iam.Provider = (*Provider)(nil)
@@ -101,7 +111,10 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	if err != nil {
 		return nil, fail(op, "", iam.ErrInvalid, "no identity v3 endpoint in the service catalog: "+err.Error())
 	}
-	p := &Provider{id: idc, auth: pc, roles: opts.Roles.withDefaults()}
+	if opts.Keys != ApplicationCredentials && opts.Keys != EC2Credentials {
+		return nil, fail(op, "", iam.ErrInvalid, "unknown Options.Keys")
+	}
+	p := &Provider{id: idc, auth: pc, roles: opts.Roles.withDefaults(), keys: opts.Keys, allowWide: opts.AllowWideKeys}
 	if err := p.resolveScope(ctx, opts.Project, opts.Domain); err != nil {
 		return nil, err
 	}
@@ -198,7 +211,7 @@ func (p *Provider) Capabilities() iam.Capabilities {
 		ManagedPolicies:          true,
 		AttachToUsers:            true,
 		ResourceScoping:          true,
-		KeyExpiry:                true,
+		KeyExpiry:                p.keys == ApplicationCredentials,
 		Tags:                     true,
 		Paths:                    true,
 	}

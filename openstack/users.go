@@ -184,6 +184,11 @@ func (p *Provider) DeleteUser(ctx context.Context, name string) error {
 	if len(keys) > 0 {
 		return fail(op, res, iam.ErrConflict, "the user still has application credentials")
 	}
+	if has, err := p.hasEC2(ctx, u); err != nil {
+		return wrap(op, res, err)
+	} else if has {
+		return fail(op, res, iam.ErrConflict, "the user still has EC2 credentials")
+	}
 	gs, err := collect(ctx, users.ListGroups(p.id, u.ID), groupsOf)
 	if err != nil {
 		return wrap(op, res, err)

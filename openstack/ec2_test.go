@@ -1,0 +1,85 @@
+package openstack_test
+
+import (
+	"context"
+	"errors"
+	"testing"
+
+	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/internal/keystone"
+	"github.com/iamkit/iamkit/openstack"
+	"github.com/iamkit/iamkit/policy"
+	"github.com/iamkit/iamkit/provider/providertest"
+)
+
+// ec2Provider returns a provider whose keys are EC2 credentials.
+func ec2Provider(t testing.TB, srv *keystone.Server, wide bool) (*openstack.Provider, *counting) {
+	t.Helper()
+	pc, c := adminClient(t, srv)
+	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region, Keys: openstack.EC2Credentials, AllowWideKeys: wide})
+	if err != nil {
+		t.Fatalf("openstack.New: %v", err)
+	}
+	return p, c
+}
+
+// TestConformanceEC2 runs the key clauses of the contract with EC2
+// credentials (allowed wider than the suite's policies: the suite's users
+// have none).
+func TestConformanceEC2(t *testing.T) {
+	if testing.Short() {
+		t.Skip("short")
+	}
+	srv := keystone.Start(t)
+	counters := map[*openstack.Provider]*counting{}
+	providertest.Run(t, providertest.Harness{
+		NewProvider: func(t *testing.T) iam.Provider {
+			p, c := ec2Provider(t, srv, true)
+			counters[p] = c
+			return p
+		},
+		Calls:   func(p iam.Provider) int { return int(counters[p.(*openstack.Provider)].n.Load()) },
+		Unpaged: []string{"ListUsers", "ListGroups", "ListPolicies", "ListGroupMembers", "ListGroupsForUser", "ListAccessKeys", "ListAttachedPolicies"},
+	})
+}
+
+// TestEC2Width: an EC2 credential carries the user's roles, so it is
+// refused when they grant more than the user's policies, unless
+// AllowWideKeys.
+func TestEC2Width(t *testing.T) {
+	srv := keystone.Start(t)
+	strict, _ := ec2Provider(t, srv, false)
+	wide, _ := ec2Provider(t, srv, true)
+	all := policy.FullAccess(policy.Compute, policy.Image, policy.BlockStorage, policy.Network, policy.ObjectStorage)
+	for _, tc := range []struct {
+		name string
+		p    *openstack.Provider
+		doc  policy.Document
+		want error
+	}{
+		{"read-only compute is narrower than the reader role", strict, policy.ReadOnly(policy.Compute), iam.ErrInvalid},
+		{"every service but identity matches the member role", strict, all, nil},
+		{"wider with AllowWideKeys", wide, policy.ReadOnly(policy.Compute), nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			user := "ec2-" + randomName()
+			acct, err := iam.Provision(t.Context(), tc.p, iam.ServiceAccount{User: user, Policy: tc.doc})
+			if err == nil {
+				t.Cleanup(func() { _ = iam.Deprovision(context.Background(), tc.p, user, iam.WithCleanup()) })
+			}
+			if !errors.Is(err, tc.want) && !(err == nil && tc.want == nil) {
+				t.Fatalf("Provision: %v, want %v", err, tc.want)
+			}
+			if err != nil {
+				if _, gerr := tc.p.GetUser(t.Context(), user); !errors.Is(gerr, iam.ErrNotFound) {
+					t.Errorf("refused account left behind: %v", gerr)
+				}
+				return
+			}
+			keys, err := iam.Collect(tc.p.ListAccessKeys(t.Context(), user))
+			if err != nil || len(keys) != 1 || keys[0].ID != acct.Key.ID || keys[0].CreatedAt.IsZero() {
+				t.Errorf("listed %+v (%v), want the key %s with its creation time", keys, err, acct.Key.ID)
+			}
+		})
+	}
+}
