@@ -151,42 +151,18 @@ func (p *Provider) RemoveUserFromGroup(ctx context.Context, group, user string) 
 func (p *Provider) ListGroupMembers(ctx context.Context, group string) iter.Seq2[*iam.User, error] {
 	const op = "ListGroupMembers"
 	res := "group/" + group
-	return func(yield func(*iam.User, error) bool) {
-		if err := check(ctx, names.Group, op, res, group); err != nil {
-			yield(nil, err)
-			return
-		}
-		g, err := p.findGroup(ctx, op, group)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for u, err := range listAll(ctx, op, res, users.ListInGroup(p.id, g.ID, nil), users.ExtractUsers, userOf) {
-			if !yield(u, err) || err != nil {
-				return
-			}
-		}
-	}
+	return scoped(ctx, names.Group, op, res, group, func() (*groups.Group, error) { return p.findGroup(ctx, op, group) },
+		func(g *groups.Group) iter.Seq2[*iam.User, error] {
+			return listAll(ctx, op, res, users.ListInGroup(p.id, g.ID, nil), users.ExtractUsers, userOf)
+		})
 }
 
-// ListGroupsForUser lists the iamkit groups user belongs to.
+// ListGroupsForUser lists the groups user belongs to.
 func (p *Provider) ListGroupsForUser(ctx context.Context, user string) iter.Seq2[*iam.Group, error] {
 	const op = "ListGroupsForUser"
 	res := "user/" + user
-	return func(yield func(*iam.Group, error) bool) {
-		if err := check(ctx, names.User, op, res, user); err != nil {
-			yield(nil, err)
-			return
-		}
-		u, err := p.findUser(ctx, op, user)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		for g, err := range listAll(ctx, op, res, users.ListGroups(p.id, u.ID), groupsOf, groupOf) {
-			if !yield(g, err) || err != nil {
-				return
-			}
-		}
-	}
+	return scoped(ctx, names.User, op, res, user, func() (*users.User, error) { return p.findUser(ctx, op, user) },
+		func(u *users.User) iter.Seq2[*iam.Group, error] {
+			return listAll(ctx, op, res, users.ListGroups(p.id, u.ID), groupsOf, groupOf)
+		})
 }

@@ -1,6 +1,7 @@
 package openstack
 
 import (
+	"cmp"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -16,6 +17,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/users"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/internal/retry"
 )
 
 // appRule is an access rule as gophercloud sends it.
@@ -151,15 +153,7 @@ func (p *Provider) actAs(ctx context.Context, op, id string) (*gophercloud.Servi
 // actAs).
 func nextSecond(ctx context.Context) error {
 	now := time.Now()
-	wait := now.Truncate(time.Second).Add(time.Second + 20*time.Millisecond).Sub(now)
-	t := time.NewTimer(wait)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return retry.Sleep(ctx, now.Truncate(time.Second).Add(time.Second+20*time.Millisecond).Sub(now))
 }
 
 // rulesFor returns the access rules of the policies attached to user id
@@ -194,52 +188,30 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 		out = append(out, applicationcredentials.AccessRule{Service: noAccess.Service, Method: noAccess.Method, Path: noAccess.Path})
 	}
 	slices.SortFunc(out, func(a, b applicationcredentials.AccessRule) int {
-		if c := compare(a.Service, b.Service); c != 0 {
+		if c := cmp.Compare(a.Service, b.Service); c != 0 {
 			return c
 		}
-		if c := compare(a.Path, b.Path); c != 0 {
+		if c := cmp.Compare(a.Path, b.Path); c != 0 {
 			return c
 		}
-		return compare(a.Method, b.Method)
+		return cmp.Compare(a.Method, b.Method)
 	})
 	return out, nil
 }
 
-func compare(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-// ListAccessKeys lists user's application credentials, without secrets.
+// ListAccessKeys lists user's application credentials (or EC2
+// credentials), without secrets.
 func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*iam.AccessKey, error] {
 	const op = "ListAccessKeys"
 	res := "user/" + user
-	return func(yield func(*iam.AccessKey, error) bool) {
-		if err := check(ctx, names.User, op, res, user); err != nil {
-			yield(nil, err)
-			return
-		}
-		u, err := p.findUser(ctx, op, user)
-		if err != nil {
-			yield(nil, err)
-			return
-		}
-		keys := p.listEC2(ctx, op, user, u)
-		if p.keys != EC2Credentials {
-			keys = listAll(ctx, op, res, applicationcredentials.List(p.id, u.ID, nil), applicationcredentials.ExtractApplicationCredentials,
-				func(c *applicationcredentials.ApplicationCredential) *iam.AccessKey { return keyOf(user, c) })
-		}
-		for k, err := range keys {
-			if !yield(k, err) || err != nil {
-				return
+	return scoped(ctx, names.User, op, res, user, func() (*users.User, error) { return p.findUser(ctx, op, user) },
+		func(u *users.User) iter.Seq2[*iam.AccessKey, error] {
+			if p.keys == EC2Credentials {
+				return p.listEC2(ctx, op, user, u)
 			}
-		}
-	}
+			return listAll(ctx, op, res, applicationcredentials.List(p.id, u.ID, nil), applicationcredentials.ExtractApplicationCredentials,
+				func(c *applicationcredentials.ApplicationCredential) *iam.AccessKey { return keyOf(user, c) })
+		})
 }
 
 // SetAccessKeyStatus is iam.ErrUnsupported: application credentials

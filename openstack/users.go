@@ -257,6 +257,27 @@ func listAll[T any, R any](ctx context.Context, op, res string, pager pagination
 	}
 }
 
+// scoped is the shape of a listing about one user or group: check the
+// name, resolve it with find, then list; lookup failures are yielded.
+func scoped[F, R any](ctx context.Context, rule iam.NameRule, op, res, name string, find func() (F, error), list func(F) iter.Seq2[*R, error]) iter.Seq2[*R, error] {
+	return func(yield func(*R, error) bool) {
+		if err := check(ctx, rule, op, res, name); err != nil {
+			yield(nil, err)
+			return
+		}
+		f, err := find()
+		if err != nil {
+			yield(nil, err)
+			return
+		}
+		for r, err := range list(f) {
+			if !yield(r, err) || err != nil {
+				return
+			}
+		}
+	}
+}
+
 // truncated reports Keystone's "truncated": true.
 func truncated(page pagination.Page) bool {
 	body, ok := page.GetBody().(map[string]any)
