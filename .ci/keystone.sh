@@ -193,7 +193,7 @@ CONF
 	# so, and a client reusing it for a POST gets "connection reset":
 	# "Connection: close" tells clients not to reuse connections.
 	setsid uwsgi --plugins python3 --http-socket "127.0.0.1:$KS_PORT" \
-		--wsgi-file /usr/bin/keystone-wsgi-public --master --processes 2 --threads 2 \
+		--wsgi-file /usr/bin/keystone-wsgi-public --master --processes 4 --threads 1 \
 		--add-header "Connection: close" \
 		--die-on-term --env "OS_KEYSTONE_CONFIG_FILES=$conf" \
 		>"$d/uwsgi.log" 2>&1 </dev/null &

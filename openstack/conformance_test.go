@@ -12,6 +12,7 @@ import (
 // TestConformance runs the provider contract against a real Keystone, as
 // its bootstrap admin.
 func TestConformance(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
 	srv := keystone.Start(t)
 	counters := map[*openstack.Provider]*counting{}
 	providertest.Run(t, providertest.Harness{

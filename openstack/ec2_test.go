@@ -27,6 +27,7 @@ func ec2Provider(t testing.TB, srv *keystone.Server, wide bool) (*openstack.Prov
 // credentials (allowed wider than the suite's policies: the suite's users
 // have none).
 func TestConformanceEC2(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
 	if testing.Short() {
 		t.Skip("short")
 	}
@@ -47,6 +48,7 @@ func TestConformanceEC2(t *testing.T) {
 // refused when they grant more than the user's policies, unless
 // AllowWideKeys.
 func TestEC2Width(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
 	srv := keystone.Start(t)
 	strict, _ := ec2Provider(t, srv, false)
 	wide, _ := ec2Provider(t, srv, true)

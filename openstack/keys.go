@@ -14,6 +14,7 @@ import (
 	gos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/tokens"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/users"
 
 	"github.com/iamkit/iamkit/iam"
@@ -93,10 +94,22 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	// After this, tokens issued to the user before now are revoked;
 	// done waits for the next second so that the new key's are not.
 	defer done()
+	// Name the roles of the token just issued: Keystone would otherwise
+	// take them from the request's context.
+	var roles []applicationcredentials.Role
+	if r, ok := uc.GetAuthResult().(tokens.CreateResult); ok {
+		rs, err := r.ExtractRoles()
+		if err != nil {
+			return nil, wrap(op, res, err)
+		}
+		for _, r := range rs {
+			roles = append(roles, applicationcredentials.Role{ID: r.ID})
+		}
+	}
 	name := "iamkit-" + randomHex(8)
 	created := time.Now().UTC().Truncate(time.Second)
 	c, err := applicationcredentials.Create(ctx, uc, u.ID, applicationcredentials.CreateOpts{
-		Name: name, Description: keyDescription + created.Format(time.RFC3339), AccessRules: rules, ExpiresAt: expires,
+		Name: name, Description: keyDescription + created.Format(time.RFC3339), Roles: roles, AccessRules: rules, ExpiresAt: expires,
 	}).Extract()
 	if err != nil {
 		return nil, wrap(op, res, err)
@@ -117,9 +130,6 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 // authenticates only once the next second has begun.
 func (p *Provider) actAs(ctx context.Context, op, id string) (*gophercloud.ServiceClient, func(), error) {
 	res := "user/" + id
-	if _, err := users.Update(ctx, p.id, id, users.UpdateOpts{Password: randomHex(32)}).Extract(); err != nil {
-		return nil, nil, wrap(op, res, err)
-	}
 	pw := randomHex(32)
 	if _, err := users.Update(ctx, p.id, id, users.UpdateOpts{Password: pw}).Extract(); err != nil {
 		return nil, nil, wrap(op, res, err)

@@ -52,6 +52,7 @@ func (f *failNth) RoundTrip(r *http.Request) (*http.Response, error) {
 // and the credential) and checks that Provision fails with the injected
 // kind and leaves nothing behind.
 func TestProvisionRollsBack(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
 	srv := keystone.Start(t)
 	admin, _ := newProvider(t, srv)
 	doc := policy.ReadOnly(policy.Compute)

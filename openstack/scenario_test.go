@@ -22,6 +22,7 @@ import (
 // authenticates through gophercloud and its token is scoped to the project
 // with the reader role only.
 func TestGuideScenario(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
 	srv := keystone.Start(t)
 	p, _ := newProvider(t, srv)
 	ctx := t.Context()
@@ -106,6 +107,7 @@ func TestGuideScenario(t *testing.T) {
 // TestKeyWithoutPolicy: a user with no policy gets a key that matches no
 // API, since Keystone reads no access rules as no restriction.
 func TestKeyWithoutPolicy(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
 	srv := keystone.Start(t)
 	p, _ := newProvider(t, srv)
 	ctx := t.Context()
