@@ -39,7 +39,9 @@
 //     UpdatePolicy changes the role in place.
 //   - Access keys are application credentials of the user, scoped to the
 //     project, with the access rules of every policy attached to the user
-//     or its groups, and an optional expiry (Capabilities.KeyExpiry). They
+//     or its groups (less what a Deny of another of them refuses, since
+//     each policy's rules were translated alone), and an optional expiry
+//     (Capabilities.KeyExpiry). They
 //     cannot be deactivated (KeyStatus false) and have no cap. Keystone
 //     lets only the user itself create them: CreateAccessKey sets a random
 //     password on the user, authenticates as it, creates the credential and

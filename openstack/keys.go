@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"encoding/json"
 	"iter"
 	"slices"
 	"strings"
@@ -19,6 +20,7 @@ import (
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/retry"
+	"github.com/iamkit/iamkit/policy"
 )
 
 // appRule is an access rule as gophercloud sends it.
@@ -178,20 +180,20 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 	for _, g := range gs {
 		who = append(who, assignee{group: g.ID})
 	}
-	var out []applicationcredentials.AccessRule
-	seen := map[AccessRule]bool{}
+	var pols []*roles.Role
 	for _, w := range who {
-		pols, err := p.assignedPolicies(ctx, op, w)
+		ps, err := p.assignedPolicies(ctx, op, w)
 		if err != nil {
 			return nil, err
 		}
-		for _, r := range pols {
-			for _, a := range nativeOf(r).AccessRules {
-				if !seen[a] {
-					seen[a] = true
-					out = append(out, applicationcredentials.AccessRule{Service: a.Service, Method: a.Method, Path: a.Path})
-				}
-			}
+		pols = append(pols, ps...)
+	}
+	var out []applicationcredentials.AccessRule
+	seen := map[AccessRule]bool{}
+	for _, a := range p.effectiveRules(pols) {
+		if !seen[a] {
+			seen[a] = true
+			out = append(out, applicationcredentials.AccessRule{Service: a.Service, Method: a.Method, Path: a.Path})
 		}
 	}
 	if len(out) == 0 {
@@ -207,6 +209,63 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 		return cmp.Compare(a.Method, b.Method)
 	})
 	return out, nil
+}
+
+// effectiveRules returns the access rules of a user's policies (those of
+// the user and of its groups). Each policy's rules were translated alone,
+// but a Deny of one policy wins over an Allow of another: a policy's rules
+// are kept as stored only when no other policy has a Deny; otherwise only
+// those that its document translated together with the other policies'
+// Deny statements (without widening) also grants.
+func (p *Provider) effectiveRules(pols []*roles.Role) []AccessRule {
+	docs := make([]policy.Document, len(pols))
+	parsed := make([]bool, len(pols))
+	for i, r := range pols {
+		d, err := policy.Parse([]byte(extraString(r.Extra, xDocument)))
+		docs[i], parsed[i] = d, err == nil
+	}
+	var out []AccessRule
+	for i, r := range pols {
+		stored := nativeOf(r).AccessRules
+		var denies []policy.Statement
+		for j, d := range docs {
+			if j == i || r.ID == pols[j].ID {
+				continue
+			}
+			if !parsed[j] {
+				// A policy whose document is lost may deny anything.
+				denies = append(denies, policy.Statement{Effect: policy.Deny, Actions: []policy.Action{"*"}, Resources: []policy.Resource{"*"}})
+				continue
+			}
+			for _, s := range d.Statements {
+				if s.Effect == policy.Deny {
+					denies = append(denies, s)
+				}
+			}
+		}
+		if len(denies) == 0 {
+			out = append(out, stored...)
+			continue
+		}
+		if !parsed[i] {
+			continue
+		}
+		both := policy.Document{Version: docs[i].Version, Statements: append(slices.Clone(docs[i].Statements), denies...)}
+		tr, err := p.Translator().Translate(both, policy.TranslateOptions{})
+		if err != nil {
+			continue
+		}
+		var n Native
+		if json.Unmarshal(tr.Native, &n) != nil {
+			continue
+		}
+		for _, a := range stored {
+			if slices.Contains(n.AccessRules, a) {
+				out = append(out, a)
+			}
+		}
+	}
+	return out
 }
 
 // ListAccessKeys lists user's application credentials (or EC2

@@ -1,0 +1,121 @@
+package openstack_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
+
+	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/internal/keystone"
+	"github.com/iamkit/iamkit/policy"
+)
+
+// TestKeyDenyAcrossPolicies: a Deny in one of a user's policies wins over
+// an Allow in another (as policy.Evaluate over all of them, and every
+// other cloud, decide), whether the Deny is the user's or its group's:
+// the key's access rules leave out what the Deny refuses.
+func TestKeyDenyAcrossPolicies(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
+	srv := keystone.Start(t)
+	p, _ := newProvider(t, srv)
+	ctx := t.Context()
+	allow := policy.Build(policy.Allowing("compute:List", "compute:Read", "openstack:compute:GET:/v2.1/os-hypervisors"))
+	deny := policy.Document{Version: policy.Version, Statements: []policy.Statement{
+		{Effect: policy.Allow, Actions: []policy.Action{"image:List"}, Resources: []policy.Resource{"*"}},
+		{Effect: policy.Deny, Actions: []policy.Action{"compute:List"}, Resources: []policy.Resource{"*"}},
+	}}
+	denyNative := policy.Document{Version: policy.Version, Statements: []policy.Statement{
+		{Effect: policy.Deny, Actions: []policy.Action{"openstack:compute:GET:/v2.1/os-hypervisors"}, Resources: []policy.Resource{"*"}},
+	}}
+	for _, tc := range []struct {
+		name      string
+		deny      policy.Document
+		viaGroup  bool
+		forbidden [][3]string // rules the key must not carry
+		kept      [][3]string // rules it still carries
+	}{
+		{
+			name: "portable deny on the user", deny: deny,
+			// GET /v2.1/servers/* would also match /v2.1/servers/detail.
+			forbidden: [][3]string{{"compute", "GET", "/v2.1/servers"}, {"compute", "GET", "/v2.1/servers/detail"}, {"compute", "GET", "/v2.1/servers/*"}},
+			kept:      [][3]string{{"compute", "GET", "/v2.1/servers/*/ips"}, {"image", "GET", "/v2/images"}},
+		},
+		{
+			name: "portable deny on the group", deny: deny, viaGroup: true,
+			forbidden: [][3]string{{"compute", "GET", "/v2.1/servers"}, {"compute", "GET", "/v2.1/flavors"}},
+			kept:      [][3]string{{"compute", "GET", "/v2.1/limits"}, {"image", "GET", "/v2/images"}},
+		},
+		{
+			name: "native deny on the group", deny: denyNative, viaGroup: true,
+			forbidden: [][3]string{{"compute", "GET", "/v2.1/os-hypervisors"}},
+			kept:      [][3]string{{"compute", "GET", "/v2.1/servers"}},
+		},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			user, allowPol, denyPol, group := "deny-"+randomName(), "allow-"+randomName(), "deny-"+randomName(), "g-"+randomName()
+			if _, err := p.CreateUser(ctx, user, nil); err != nil {
+				t.Fatal(err)
+			}
+			to := iam.UserPrincipal(user)
+			if tc.viaGroup {
+				if _, err := p.CreateGroup(ctx, group); err != nil {
+					t.Fatal(err)
+				}
+				if err := p.AddUserToGroup(ctx, group, user); err != nil {
+					t.Fatal(err)
+				}
+				to = iam.GroupPrincipal(group)
+			}
+			for _, pol := range []struct {
+				name string
+				doc  policy.Document
+				to   iam.Principal
+			}{{allowPol, allow, iam.UserPrincipal(user)}, {denyPol, tc.deny, to}} {
+				if _, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: pol.name, Document: pol.doc}); err != nil {
+					t.Fatal(err)
+				}
+				if err := p.AttachPolicy(ctx, pol.name, pol.to); err != nil {
+					t.Fatal(err)
+				}
+			}
+			t.Cleanup(func() {
+				ctx := context.Background()
+				_ = iam.Deprovision(ctx, p, user, iam.WithCleanup())
+				_ = p.DetachPolicy(ctx, denyPol, to)
+				_ = p.DeletePolicy(ctx, denyPol)
+				_ = p.DeletePolicy(ctx, allowPol)
+				if tc.viaGroup {
+					_ = p.DeleteGroup(ctx, group)
+				}
+			})
+			k, err := p.CreateAccessKey(ctx, user, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cred, err := applicationcredentials.Get(ctx, p.ServiceClient(), userID(t, p, user), k.ID).Extract()
+			if err != nil {
+				t.Fatal(err)
+			}
+			has := func(r [3]string) bool {
+				for _, a := range cred.AccessRules {
+					if a.Service == r[0] && a.Method == r[1] && a.Path == r[2] {
+						return true
+					}
+				}
+				return false
+			}
+			for _, r := range tc.forbidden {
+				if has(r) {
+					t.Errorf("the key carries %v, which a Deny of its user's policies refuses", r)
+				}
+			}
+			for _, r := range tc.kept {
+				if !has(r) {
+					t.Errorf("the key lacks %v, which no Deny touches", r)
+				}
+			}
+		})
+	}
+}
