@@ -67,7 +67,25 @@ type Limiter struct {
 	grants  [64]time.Time // ring of the latest grant times, to measure the rate
 	n       int           // grants made
 	cuts    int
+
+	// The outcomes since the last decision (a cut, or a throttle judged
+	// as background), and what the epoch before the last cut looked like:
+	// a cut that did not lower the throttled share is undone.
+	ok, thr  int
+	prev     epoch
+	baseline float64 // throttled share the pace does not explain; 0: none seen
 }
+
+// epoch is the state before a cut.
+type epoch struct {
+	valid bool
+	rate  float64 // the limit before the cut (0: unlimited)
+	share float64 // the throttled share that led to it
+}
+
+// minEpoch is how many outcomes a throttled share needs before it is
+// compared: with fewer, a share of 10% is noise.
+const minEpoch = 50
 
 // NewLimiter returns a Limiter tuned by o.
 func NewLimiter(o LimiterOptions) *Limiter {
@@ -125,12 +143,38 @@ func (l *Limiter) measured(now time.Time) float64 {
 
 // Throttled reports that the cloud throttled a request: the limit is cut
 // by LimiterOptions.Decrease, at most once per Cooldown.
+//
+// Not every throttle is caused by the pace: some clouds (and test proxies)
+// throttle a share of requests whatever the rate. A cut that does not
+// lower the throttled share is undone, that share becomes the background
+// level, and only a share well above it (1.5 times, plus 5 points) cuts
+// again. Throttling caused by the pace falls after a cut, so the cut stays.
 func (l *Limiter) Throttled() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.thr++
 	now := time.Now()
 	if !l.lastCut.IsZero() && now.Sub(l.lastCut) < l.o.Cooldown {
 		return
+	}
+	n := l.ok + l.thr
+	share := float64(l.thr) / float64(n)
+	if l.prev.valid || l.baseline > 0 {
+		if n < minEpoch {
+			// Too few outcomes since the last decision to judge it.
+			return
+		}
+		if l.prev.valid && share >= 0.75*l.prev.share {
+			// The slower pace did not help: not ours to fix.
+			l.rate = l.prev.rate
+			l.baseline = max(l.baseline, share)
+			l.decided(now, epoch{})
+			return
+		}
+		if share <= 1.5*l.baseline+0.05 {
+			l.decided(now, epoch{})
+			return
+		}
 	}
 	cur := l.rate
 	m := l.measured(now)
@@ -140,12 +184,20 @@ func (l *Limiter) Throttled() {
 		// retry's back-off spaces this request; the next throttle cuts.
 		return
 	}
+	before := l.rate
 	if m > 0 && (cur == 0 || m < cur) {
 		cur = m
 	}
 	l.rate = max(cur*l.o.Decrease, l.o.Min)
-	l.lastCut = now
 	l.cuts++
+	l.decided(now, epoch{valid: n >= minEpoch, rate: before, share: share})
+}
+
+// decided starts a new epoch at now. l.mu is held.
+func (l *Limiter) decided(now time.Time, prev epoch) {
+	l.lastCut = now
+	l.ok, l.thr = 0, 0
+	l.prev = prev
 }
 
 // Succeeded reports that a request went through: the limit regains
@@ -154,6 +206,7 @@ func (l *Limiter) Throttled() {
 func (l *Limiter) Succeeded() {
 	l.mu.Lock()
 	defer l.mu.Unlock()
+	l.ok++
 	if l.rate == 0 {
 		return
 	}
