@@ -40,7 +40,7 @@ func (p *Provider) checkEC2Width(ctx context.Context, op string, u *users.User) 
 	if p.allowWide {
 		return nil
 	}
-	rules, err := p.rulesFor(ctx, op, u.ID)
+	rules, _, err := p.rulesFor(ctx, op, u.ID)
 	if err != nil {
 		return err
 	}

@@ -83,7 +83,7 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 		}
 		return p.createEC2(ctx, op, user, u)
 	}
-	rules, err := p.rulesFor(ctx, op, u.ID)
+	rules, admin, err := p.rulesFor(ctx, op, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -97,7 +97,10 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	// done waits for the next second so that the new key's are not.
 	defer done()
 	// Name the roles of the token just issued: Keystone would otherwise
-	// take them from the request's context.
+	// take them from the request's context. The admin role, which access
+	// rules do not restrict on Keystone's own API, stays out unless one of
+	// the user's policies implies it (a role assigned to the user outside
+	// iamkit would otherwise give the key identity management).
 	var roles []applicationcredentials.Role
 	if r, ok := uc.GetAuthResult().(tokens.CreateResult); ok {
 		rs, err := r.ExtractRoles()
@@ -105,6 +108,9 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 			return nil, wrap(op, res, err)
 		}
 		for _, r := range rs {
+			if r.ID == p.roleIDs[levelAdmin] && !admin {
+				continue
+			}
 			roles = append(roles, applicationcredentials.Role{ID: r.ID})
 		}
 	}
@@ -169,13 +175,14 @@ func nextSecond(ctx context.Context) error {
 }
 
 // rulesFor returns the access rules of the policies attached to user id
-// and to its groups, on the project.
-func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcredentials.AccessRule, error) {
+// and to its groups, on the project, and whether one of those policies
+// implies the admin role.
+func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcredentials.AccessRule, bool, error) {
 	res := "user/" + id
 	who := []assignee{{user: id}}
 	gs, err := collect(ctx, users.ListGroups(p.id, id), groupsOf)
 	if err != nil {
-		return nil, wrap(op, res, err)
+		return nil, false, wrap(op, res, err)
 	}
 	for _, g := range gs {
 		who = append(who, assignee{group: g.ID})
@@ -184,10 +191,11 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 	for _, w := range who {
 		ps, err := p.assignedPolicies(ctx, op, w)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		pols = append(pols, ps...)
 	}
+	admin := slices.ContainsFunc(pols, func(r *roles.Role) bool { return slices.Contains(nativeOf(r).Roles, levelAdmin) })
 	var out []applicationcredentials.AccessRule
 	seen := map[AccessRule]bool{}
 	for _, a := range p.effectiveRules(pols) {
@@ -208,7 +216,7 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 		}
 		return cmp.Compare(a.Method, b.Method)
 	})
-	return out, nil
+	return out, admin, nil
 }
 
 // effectiveRules returns the access rules of a user's policies (those of

@@ -2,9 +2,11 @@ package openstack_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/keystone"
@@ -115,6 +117,77 @@ func TestKeyDenyAcrossPolicies(t *testing.T) {
 				if !has(r) {
 					t.Errorf("the key lacks %v, which no Deny touches", r)
 				}
+			}
+		})
+	}
+}
+
+// TestKeyLeavesOutForeignAdmin: a user given the admin role on the project
+// outside iamkit gets keys without it (access rules do not restrict
+// Keystone's own API, so an admin key could manage identities), whatever
+// its policies.
+func TestKeyLeavesOutForeignAdmin(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
+	srv := keystone.Start(t)
+	p, _ := newProvider(t, srv)
+	ctx := t.Context()
+	rs, err := roles.List(p.ServiceClient(), roles.ListOpts{Name: "admin"}).AllPages(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	admins, err := roles.ExtractRoles(rs)
+	if err != nil || len(admins) != 1 {
+		t.Fatalf("admin role: %v %v", admins, err)
+	}
+	adminID := admins[0].ID
+	for _, tc := range []struct {
+		name      string
+		doc       policy.Document
+		opts      policy.TranslateOptions
+		wantAdmin bool
+	}{
+		{name: "compute reader", doc: policy.ReadOnly(policy.Compute)},
+		{name: "compute and object storage writer", doc: policy.Build(policy.Allowing("compute:*", "objectstorage:Write"))},
+		// A policy that implies admin (identity management with
+		// AllowWidening) keeps it; Keystone's default
+		// prohibited_implied_role refuses such a policy, so it is not
+		// tested here.
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			user := "adm-" + randomName()
+			if _, err := p.CreateUser(ctx, user, nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: user, Document: tc.doc, Translate: tc.opts}); err != nil {
+				t.Fatal(err)
+			}
+			if err := p.AttachPolicy(ctx, user, iam.UserPrincipal(user)); err != nil {
+				t.Fatal(err)
+			}
+			id := userID(t, p, user)
+			if err := roles.Assign(ctx, p.ServiceClient(), adminID, roles.AssignOpts{UserID: id, ProjectID: p.Project()}).ExtractErr(); err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() {
+				ctx := context.Background()
+				_ = roles.Unassign(ctx, p.ServiceClient(), adminID, roles.UnassignOpts{UserID: id, ProjectID: p.Project()}).ExtractErr()
+				_ = iam.Deprovision(ctx, p, user, iam.WithCleanup())
+			})
+			k, err := p.CreateAccessKey(ctx, user, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cred, err := applicationcredentials.Get(ctx, p.ServiceClient(), id, k.ID).Extract()
+			if err != nil {
+				t.Fatal(err)
+			}
+			var names []string
+			for _, r := range cred.Roles {
+				names = append(names, r.Name)
+			}
+			if got := slices.Contains(names, "admin"); got != tc.wantAdmin {
+				t.Errorf("credential roles %v: admin %v, want %v", names, got, tc.wantAdmin)
 			}
 		})
 	}
