@@ -77,7 +77,8 @@
 // cloud the adaptive Limiter sets the pace. The Limiter starts unlimited,
 // halves the measured rate when the cloud answers ErrThrottled (at most
 // once a second) and regains 20 requests per second for every second of
-// successes; throttled requests are retried with jittered exponential
+// successes; a cut that does not lower the share of throttled requests is
+// undone and that share taken as background throttling; throttled requests are retried with jittered exponential
 // back-off (RetryPolicy), other errors never. A retried create that the
 // cloud had in fact carried out is recognised, so retries make no
 // duplicates. ApplyOptions.DryRun sends no request at all.
