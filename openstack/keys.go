@@ -139,12 +139,18 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 func (p *Provider) actAs(ctx context.Context, op, id string) (*gophercloud.ServiceClient, func(), error) {
 	res := "user/" + id
 	pw := randomHex(32)
-	if _, err := users.Update(ctx, p.id, id, users.UpdateOpts{Password: pw}).Extract(); err != nil {
-		return nil, nil, wrap(op, res, err)
-	}
 	scramble := func() {
 		_, _ = users.Update(context.WithoutCancel(ctx), p.id, id, users.UpdateOpts{Password: randomHex(32)}).Extract()
 		nextSecond(context.WithoutCancel(ctx))
+	}
+	if _, err := users.Update(ctx, p.id, id, users.UpdateOpts{Password: pw}).Extract(); err != nil {
+		err = wrap(op, res, err)
+		if k := iam.KindOf(err); k == nil || k == iam.ErrThrottled {
+			// The change may have been made (a 5xx, a lost answer, a
+			// cancellation): replace the password in case it was.
+			scramble()
+		}
+		return nil, nil, err
 	}
 	if err := nextSecond(ctx); err != nil {
 		scramble()

@@ -1,15 +1,26 @@
 package openstack_test
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
 	"slices"
+	"strings"
+	"sync"
 	"testing"
 
+	"github.com/gophercloud/gophercloud/v2"
+	gos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/keystone"
+	"github.com/iamkit/iamkit/openstack"
 	"github.com/iamkit/iamkit/policy"
 )
 
@@ -190,5 +201,90 @@ func TestKeyLeavesOutForeignAdmin(t *testing.T) {
 				t.Errorf("credential roles %v: admin %v, want %v", names, got, tc.wantAdmin)
 			}
 		})
+	}
+}
+
+// lostAnswer sends the first password change it sees, then answers 503 as
+// if the answer had been lost, and remembers the password.
+type lostAnswer struct {
+	base     http.RoundTripper
+	mu       sync.Mutex
+	password string
+}
+
+func (l *lostAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method != http.MethodPatch || !strings.Contains(r.URL.Path, "/users/") || r.Body == nil {
+		return l.base.RoundTrip(r)
+	}
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		return nil, err
+	}
+	r.Body = io.NopCloser(bytes.NewReader(body))
+	var in struct {
+		User struct {
+			Password string `json:"password"`
+		} `json:"user"`
+	}
+	_ = json.Unmarshal(body, &in)
+	l.mu.Lock()
+	first := in.User.Password != "" && l.password == ""
+	if first {
+		l.password = in.User.Password
+	}
+	l.mu.Unlock()
+	resp, err := l.base.RoundTrip(r)
+	if err != nil || !first {
+		return resp, err
+	}
+	resp.Body.Close()
+	msg := `{"error":{"code":503,"message":"answer lost","title":"Service Unavailable"}}`
+	return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable", Request: r,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(msg))}, nil
+}
+
+// TestKeyPasswordLostAnswer: when the answer to the password change that
+// starts CreateAccessKey is lost (the change made), the call fails with
+// ErrThrottled and the password it set no longer works.
+func TestKeyPasswordLostAnswer(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
+	srv := keystone.Start(t)
+	admin, _ := newProvider(t, srv)
+	l := &lostAnswer{base: http.DefaultTransport}
+	pc, err := gos.NewClient(srv.AuthURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc.HTTPClient = http.Client{Transport: l}
+	if err := gos.Authenticate(t.Context(), pc, srv.AuthOptions()); err != nil {
+		t.Fatal(err)
+	}
+	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	user := "lost-" + randomName()
+	if _, err := admin.CreateUser(ctx, user, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = iam.Deprovision(context.Background(), admin, user, iam.WithCleanup()) })
+	_, kerr := p.CreateAccessKey(ctx, user, nil)
+	if !errors.Is(kerr, iam.ErrThrottled) {
+		t.Fatalf("CreateAccessKey: %v, want ErrThrottled", kerr)
+	}
+	if l.password == "" {
+		t.Fatal("no password change seen")
+	}
+	if strings.Contains(fmt.Sprintf("%+v", kerr), l.password) {
+		t.Error("the error shows the password")
+	}
+	up, err := gos.NewClient(srv.AuthURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = gos.Authenticate(ctx, up, gophercloud.AuthOptions{IdentityEndpoint: srv.AuthURL, UserID: userID(t, admin, user), Password: l.password})
+	if err == nil {
+		t.Error("the password set by the failed CreateAccessKey still works")
 	}
 }
