@@ -45,7 +45,9 @@
 //     cannot be deactivated (KeyStatus false) and have no cap. Keystone
 //     lets only the user itself create them: CreateAccessKey sets a random
 //     password on the user, authenticates as it, creates the credential and
-//     sets another random password that nobody keeps. Keystone revokes a
+//     sets another random password that nobody keeps; so it refuses
+//     (iam.ErrConflict) a user iamkit did not make, whose own password this
+//     would destroy. Keystone revokes a
 //     user's tokens when its password changes (by an event that covers the
 //     same second), so CreateAccessKey takes one to two seconds, and
 //     tokens already issued to the user's other keys must be renewed (the

@@ -83,6 +83,11 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 		}
 		return p.createEC2(ctx, op, user, u)
 	}
+	if extraString(u.Extra, xPath) == "" {
+		// The password dance would destroy the password of a user iamkit
+		// did not make (a person's, a service's) and revoke its tokens.
+		return nil, fail(op, res, iam.ErrConflict, "the user is not iamkit's: creating an application credential would replace its password; create the credential as the user itself")
+	}
 	rules, admin, err := p.rulesFor(ctx, op, u.ID)
 	if err != nil {
 		return nil, err

@@ -17,6 +17,7 @@ import (
 	gos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/applicationcredentials"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
+	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/users"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/keystone"
@@ -286,5 +287,44 @@ func TestKeyPasswordLostAnswer(t *testing.T) {
 	err = gos.Authenticate(ctx, up, gophercloud.AuthOptions{IdentityEndpoint: srv.AuthURL, UserID: userID(t, admin, user), Password: l.password})
 	if err == nil {
 		t.Error("the password set by the failed CreateAccessKey still works")
+	}
+}
+
+// TestKeyForeignUser: CreateAccessKey refuses (ErrConflict) a user iamkit
+// did not make, whose password the password dance would replace; the
+// user's password keeps working.
+func TestKeyForeignUser(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
+	srv := keystone.Start(t)
+	p, _ := newProvider(t, srv)
+	ctx := t.Context()
+	name, password := "human-"+randomName(), "pw-"+randomName()+randomName()
+	enabled := true
+	u, err := users.Create(ctx, p.ServiceClient(), users.CreateOpts{Name: name, DomainID: p.Domain(), Password: password, Enabled: &enabled}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = users.Delete(context.Background(), p.ServiceClient(), u.ID).ExtractErr() })
+	readerID := ""
+	if rs, err := roles.List(p.ServiceClient(), roles.ListOpts{Name: "reader"}).AllPages(ctx); err == nil {
+		if all, err := roles.ExtractRoles(rs); err == nil && len(all) == 1 {
+			readerID = all[0].ID
+		}
+	}
+	if err := roles.Assign(ctx, p.ServiceClient(), readerID, roles.AssignOpts{UserID: u.ID, ProjectID: p.Project()}).ExtractErr(); err != nil {
+		t.Fatal(err)
+	}
+	if k, err := p.CreateAccessKey(ctx, name, nil); !errors.Is(err, iam.ErrConflict) {
+		t.Errorf("CreateAccessKey on a user iamkit did not make: %v, want ErrConflict", err)
+		if k != nil {
+			_ = p.DeleteAccessKey(context.Background(), name, k.ID)
+		}
+	}
+	pc, err := gos.NewClient(srv.AuthURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := gos.Authenticate(ctx, pc, gophercloud.AuthOptions{IdentityEndpoint: srv.AuthURL, UserID: u.ID, Password: password}); err != nil {
+		t.Errorf("the user's own password no longer works: %v", err)
 	}
 }
