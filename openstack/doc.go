@@ -69,12 +69,15 @@
 // the rules, from a catalog of each service's calls per portable level
 // (Nova, Glance, Cinder, Neutron, Swift; see catalog.go). Secrets are not
 // Read: a server's password is compute:Permissions. What Keystone cannot
-// express is dropped and reported as narrowed, or, with AllowWidening, kept
-// and reported widened: conditions, object-level resources, other
-// projects, rules that would also match calls the document does not allow
-// (GET /v2.1/servers/{id} also matches GET /v2.1/servers/detail, a List
-// call), and identity management, which Keystone does not restrict by
-// access rules and would need the admin role. A native action
+// express is dropped and reported as narrowed: conditions, object-level
+// resources, other projects; and, unless AllowWidening keeps them and
+// reports them widened, rules that would also match calls the document
+// does not allow (GET /v2.1/servers/{id} also matches GET
+// /v2.1/servers/detail, a List call) and identity management, which
+// Keystone does not restrict by access rules and would need a policy role
+// implying admin (which Keystone's default [assignment]
+// prohibited_implied_role refuses: CreatePolicy is then
+// iam.ErrUnsupported). A native action
 // "openstack:<service-type>:<METHOD>:<path>" is an access rule, kept as is
 // unless a Deny could touch it. A key whose user has no policy gets a rule
 // that matches no API, because Keystone reads an empty rule list as no

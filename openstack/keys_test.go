@@ -328,3 +328,31 @@ func TestKeyForeignUser(t *testing.T) {
 		t.Errorf("the user's own password no longer works: %v", err)
 	}
 }
+
+// TestPolicyImplyingAdmin: identity management with AllowWidening needs a
+// role implying admin, which Keystone's default prohibited_implied_role
+// refuses: ErrUnsupported (the cloud cannot), not ErrDenied, and nothing
+// is left behind.
+func TestPolicyImplyingAdmin(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
+	srv := keystone.Start(t)
+	p, _ := newProvider(t, srv)
+	ctx := t.Context()
+	name := "idm-" + randomName()
+	wide := policy.TranslateOptions{AllowWidening: true}
+	_, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: name, Document: policy.Build(policy.Allowing("iam:List")), Translate: wide})
+	if !errors.Is(err, iam.ErrUnsupported) {
+		t.Errorf("CreatePolicy: %v, want ErrUnsupported", err)
+	}
+	if _, err := p.GetPolicy(ctx, name); !errors.Is(err, iam.ErrNotFound) {
+		t.Errorf("GetPolicy after the refusal: %v, want ErrNotFound", err)
+		_ = p.DeletePolicy(context.Background(), name)
+	}
+	if _, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: name, Document: policy.ReadOnly(policy.Compute)}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = p.DeletePolicy(context.Background(), name) })
+	if _, err := p.UpdatePolicy(ctx, name, policy.Build(policy.Allowing("iam:List")), wide); !errors.Is(err, iam.ErrUnsupported) {
+		t.Errorf("UpdatePolicy: %v, want ErrUnsupported", err)
+	}
+}

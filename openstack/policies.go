@@ -84,7 +84,7 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 	}
 	var n Native
 	_ = json.Unmarshal(tr.Native, &n)
-	if err := p.setImplied(ctx, r.ID, nil, n.Roles); err != nil {
+	if err := p.setImplied(ctx, op, res, r.ID, nil, n.Roles); err != nil {
 		// Undo: a role without its implications would grant nothing, but
 		// would be mistaken for the policy.
 		_ = roles.Delete(context.WithoutCancel(ctx), p.id, r.ID).ExtractErr()
@@ -95,10 +95,16 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 
 // setImplied makes role id imply the level roles want instead of have:
 // the new implications first, so that no moment grants less than both.
-func (p *Provider) setImplied(ctx context.Context, id string, have, want []string) error {
+func (p *Provider) setImplied(ctx context.Context, op, res, id string, have, want []string) error {
 	for _, l := range want {
 		if !slices.Contains(have, l) {
 			if _, err := roles.CreateRoleInferenceRule(ctx, p.id, id, p.roleIDs[l]).Extract(); err != nil {
+				if l == levelAdmin && kindOf(err) == iam.ErrDenied {
+					// Keystone's [assignment] prohibited_implied_role
+					// (admin by default) forbids the implication.
+					return &iam.Error{Provider: providerName, Op: op, Resource: res, Kind: iam.ErrUnsupported, Err: keystoneError(err),
+						Msg: "Keystone refuses a role implying " + p.roles.Admin + " ([assignment] prohibited_implied_role): identity management cannot be a policy here"}
+				}
 				return err
 			}
 		}
@@ -175,7 +181,7 @@ func (p *Provider) UpdatePolicy(ctx context.Context, name string, doc policy.Doc
 	}
 	var n Native
 	_ = json.Unmarshal(tr.Native, &n)
-	if err := p.setImplied(ctx, r.ID, nativeOf(r).Roles, n.Roles); err != nil {
+	if err := p.setImplied(ctx, op, res, r.ID, nativeOf(r).Roles, n.Roles); err != nil {
 		return nil, wrap(op, res, err)
 	}
 	raw, _ := json.Marshal(doc)
