@@ -189,6 +189,10 @@ func (p *Provider) UpdatePolicy(ctx context.Context, name string, doc policy.Doc
 		xCreated: extraString(r.Extra, xCreated), xUpdated: now()}
 	up, err := roles.Update(ctx, p.id, r.ID, roles.UpdateOpts{Extra: extra}).Extract()
 	if err != nil {
+		// Undo: the implications must match the stored translation, from
+		// which the next update starts (a member implication left on a
+		// policy stored as reader would stay).
+		_ = p.setImplied(context.WithoutCancel(ctx), op, res, r.ID, n.Roles, nativeOf(r).Roles)
 		return nil, wrap(op, res, err)
 	}
 	return policyOf(up), nil
