@@ -83,9 +83,11 @@
 // that matches no API, because Keystone reads an empty rule list as no
 // restriction.
 //
-// Access rules are fixed when a credential is created: a policy change
-// applies to keys created after it. After narrowing a policy, rotate the
-// keys of its users (iam.Rotate); the role change itself applies at once.
+// Access rules are fixed when a credential is created. So that narrowing
+// takes effect at once, UpdatePolicy, DetachPolicy and RemoveUserFromGroup
+// delete the iamkit keys whose rules the user's policies no longer all
+// grant (iam.Rotate gives the tool a new one); a widened policy applies to
+// keys made after it.
 //
 // # Errors
 //

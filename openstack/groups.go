@@ -144,7 +144,11 @@ func (p *Provider) RemoveUserFromGroup(ctx context.Context, group, user string) 
 	if err != nil {
 		return err
 	}
-	return wrap(op, "group/"+group, users.RemoveFromGroup(ctx, p.id, g.ID, u.ID).ExtractErr())
+	if err := users.RemoveFromGroup(ctx, p.id, g.ID, u.ID).ExtractErr(); err != nil {
+		return wrap(op, "group/"+group, err)
+	}
+	// The user's keys must lose the rules of the group's policies.
+	return p.revokeStale(ctx, op, []string{u.ID})
 }
 
 // ListGroupMembers lists the users of group.

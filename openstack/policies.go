@@ -195,6 +195,14 @@ func (p *Provider) UpdatePolicy(ctx context.Context, name string, doc policy.Doc
 		_ = p.setImplied(context.WithoutCancel(ctx), op, res, r.ID, n.Roles, nativeOf(r).Roles)
 		return nil, wrap(op, res, err)
 	}
+	// Narrowing takes effect at once: see revoke.go.
+	ids, err := p.holders(ctx, op, r.ID)
+	if err == nil {
+		err = p.revokeStale(ctx, op, ids)
+	}
+	if err != nil {
+		return nil, err
+	}
 	return policyOf(up), nil
 }
 
@@ -281,7 +289,15 @@ func (p *Provider) DetachPolicy(ctx context.Context, name string, from iam.Princ
 	if err != nil {
 		return err
 	}
-	return wrap(op, res, roles.Unassign(ctx, p.id, r.ID, roles.UnassignOpts{UserID: who.user, GroupID: who.group, ProjectID: p.project}).ExtractErr())
+	if err := roles.Unassign(ctx, p.id, r.ID, roles.UnassignOpts{UserID: who.user, GroupID: who.group, ProjectID: p.project}).ExtractErr(); err != nil {
+		return wrap(op, res, err)
+	}
+	// The keys of those who lost the policy must lose its rules.
+	ids, err := p.membersOf(ctx, op, who)
+	if err != nil {
+		return err
+	}
+	return p.revokeStale(ctx, op, ids)
 }
 
 // ListAttachedPolicies lists the policies assigned to a principal on the
