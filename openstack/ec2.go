@@ -40,15 +40,24 @@ func (p *Provider) checkEC2Width(ctx context.Context, op string, u *users.User) 
 	if p.allowWide {
 		return nil
 	}
-	rules, _, err := p.rulesFor(ctx, op, u.ID)
+	rules, implied, err := p.rulesFor(ctx, op, u.ID)
 	if err != nil {
 		return err
 	}
+	// The credential carries the roles the policies imply, which a Deny
+	// of another policy does not lower, so the level is the higher of
+	// theirs and the one the rules need.
 	level := levelReader
 	for _, r := range rules {
 		if r.Method != "GET" && r.Method != "HEAD" {
 			level = levelMember
 		}
+	}
+	if implied == levelAdmin {
+		return fail(op, res, iam.ErrInvalid, "an EC2 credential would carry the admin role one of the user's policies implies, which no access rule restricts: use application credentials, or set Options.AllowWideKeys")
+	}
+	if implied == levelMember {
+		level = levelMember
 	}
 	for _, rt := range catalog {
 		if rt.Service == "identity" || (level == levelReader && rt.Method != "GET" && rt.Method != "HEAD") {

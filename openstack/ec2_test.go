@@ -85,3 +85,49 @@ func TestEC2Width(t *testing.T) {
 		})
 	}
 }
+
+// TestEC2WidthAcrossPolicies: a policy implying member whose writes
+// another policy denies leaves rules that only read, but the credential
+// still carries member: refused.
+func TestEC2WidthAcrossPolicies(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
+	srv := keystone.Start(t)
+	p, _ := ec2Provider(t, srv, false)
+	ctx := t.Context()
+	var denies []policy.Action
+	for _, svc := range []string{"compute", "image", "volumev3", "network", "object-store"} {
+		for _, m := range []string{"POST", "PUT", "PATCH", "DELETE"} {
+			denies = append(denies, policy.Action("openstack:"+svc+":"+m+":/*"))
+		}
+	}
+	user, full, noWrites := "ec2x-"+randomName(), "full-"+randomName(), "nowrite-"+randomName()
+	docs := map[string]policy.Document{
+		full:     policy.FullAccess(policy.Compute, policy.Image, policy.BlockStorage, policy.Network, policy.ObjectStorage),
+		noWrites: {Version: policy.Version, Statements: []policy.Statement{{Effect: policy.Deny, Actions: denies, Resources: []policy.Resource{"*"}}}},
+	}
+	if _, err := p.CreateUser(ctx, user, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		_ = iam.Deprovision(context.Background(), p, user, iam.WithCleanup())
+		_ = p.DeletePolicy(context.Background(), noWrites)
+	})
+	for name, doc := range docs {
+		if _, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: name, Document: doc}); err != nil {
+			t.Fatal(err)
+		}
+		if err := p.AttachPolicy(ctx, name, iam.UserPrincipal(user)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	k, err := p.CreateAccessKey(ctx, user, nil)
+	if !errors.Is(err, iam.ErrInvalid) {
+		t.Errorf("CreateAccessKey: %v, want ErrInvalid (the credential would carry member)", err)
+	}
+	if k != nil {
+		_ = p.DeleteAccessKey(context.Background(), user, k.ID)
+	}
+	if keys, err := iam.Collect(p.ListAccessKeys(ctx, user)); err != nil || len(keys) != 0 {
+		t.Errorf("keys after the refusal: %v (%v)", keys, err)
+	}
+}

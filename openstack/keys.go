@@ -88,7 +88,7 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 		// did not make (a person's, a service's) and revoke its tokens.
 		return nil, fail(op, res, iam.ErrConflict, "the user is not iamkit's: creating an application credential would replace its password; create the credential as the user itself")
 	}
-	rules, admin, err := p.rulesFor(ctx, op, u.ID)
+	rules, level, err := p.rulesFor(ctx, op, u.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -113,7 +113,7 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 			return nil, wrap(op, res, err)
 		}
 		for _, r := range rs {
-			if r.ID == p.roleIDs[levelAdmin] && !admin {
+			if r.ID == p.roleIDs[levelAdmin] && level != levelAdmin {
 				continue
 			}
 			roles = append(roles, applicationcredentials.Role{ID: r.ID})
@@ -187,13 +187,14 @@ func nextSecond(ctx context.Context) error {
 
 // rulesFor returns the access rules of the policies attached to user id
 // and to its groups, on the project, and whether one of those policies
-// implies the admin role.
-func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcredentials.AccessRule, bool, error) {
+// the highest level role (reader, member, admin) those policies imply, ""
+// for none.
+func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcredentials.AccessRule, string, error) {
 	res := "user/" + id
 	who := []assignee{{user: id}}
 	gs, err := collect(ctx, users.ListGroups(p.id, id), groupsOf)
 	if err != nil {
-		return nil, false, wrap(op, res, err)
+		return nil, "", wrap(op, res, err)
 	}
 	for _, g := range gs {
 		who = append(who, assignee{group: g.ID})
@@ -202,11 +203,18 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 	for _, w := range who {
 		ps, err := p.assignedPolicies(ctx, op, w)
 		if err != nil {
-			return nil, false, err
+			return nil, "", err
 		}
 		pols = append(pols, ps...)
 	}
-	admin := slices.ContainsFunc(pols, func(r *roles.Role) bool { return slices.Contains(nativeOf(r).Roles, levelAdmin) })
+	level := ""
+	for _, r := range pols {
+		for _, l := range nativeOf(r).Roles {
+			if slices.Index(levels, l) > slices.Index(levels, level) {
+				level = l
+			}
+		}
+	}
 	var out []applicationcredentials.AccessRule
 	seen := map[AccessRule]bool{}
 	for _, a := range p.effectiveRules(pols) {
@@ -227,8 +235,11 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 		}
 		return cmp.Compare(a.Method, b.Method)
 	})
-	return out, admin, nil
+	return out, level, nil
 }
+
+// levels are the level roles from weakest to strongest.
+var levels = []string{"", levelReader, levelMember, levelAdmin}
 
 // effectiveRules returns the access rules of a user's policies (those of
 // the user and of its groups). Each policy's rules were translated alone,
