@@ -145,7 +145,7 @@ do_start() {
 	fi
 	if ! as_pg "$bin/pg_ctl" -D "$d/data" status >/dev/null 2>&1; then
 		as_pg "$bin/pg_ctl" -D "$d/data" -w -t 60 -l "$d/pg.log" \
-			-o "-k $d -h 127.0.0.1 -p $PG_PORT -c fsync=off -c full_page_writes=off -c synchronous_commit=off" \
+			-o "-k $d -h 127.0.0.1 -p $PG_PORT -c fsync=off -c full_page_writes=off -c synchronous_commit=off -c idle_in_transaction_session_timeout=30s" \
 			start >/dev/null || die "PostgreSQL did not start: $(tail -n 20 "$d/pg.log")"
 	fi
 	PG_PID=$(head -n1 "$d/data/postmaster.pid")
