@@ -3,7 +3,9 @@ package openstack_test
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -41,6 +43,32 @@ func adminClient(t testing.TB, srv *keystone.Server) (*gophercloud.ProviderClien
 		t.Fatalf("authenticate as admin at %s: %v", srv.AuthURL, err)
 	}
 	return pc, c
+}
+
+// providerVia returns a provider on the server's admin project whose
+// requests, authentication included, go through rt.
+func providerVia(t testing.TB, srv *keystone.Server, rt http.RoundTripper) *openstack.Provider {
+	t.Helper()
+	pc, err := gos.NewClient(srv.AuthURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pc.HTTPClient = http.Client{Transport: rt}
+	if err := gos.Authenticate(t.Context(), pc, srv.AuthOptions()); err != nil {
+		t.Fatalf("authenticate as admin at %s: %v", srv.AuthURL, err)
+	}
+	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region})
+	if err != nil {
+		t.Fatalf("openstack.New: %v", err)
+	}
+	return p
+}
+
+// unavailable is Keystone's 503 answer to r, for injected failures.
+func unavailable(r *http.Request) *http.Response {
+	body := `{"error":{"code":503,"message":"injected failure","title":"Service Unavailable"}}`
+	return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable", Request: r,
+		Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body))}
 }
 
 // newProvider returns a provider on the server's admin project.

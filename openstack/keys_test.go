@@ -21,7 +21,6 @@ import (
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/keystone"
-	"github.com/iamkit/iamkit/openstack"
 	"github.com/iamkit/iamkit/policy"
 )
 
@@ -252,18 +251,7 @@ func TestKeyPasswordLostAnswer(t *testing.T) {
 	srv := keystone.Start(t)
 	admin, _ := newProvider(t, srv)
 	l := &lostAnswer{base: http.DefaultTransport}
-	pc, err := gos.NewClient(srv.AuthURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pc.HTTPClient = http.Client{Transport: l}
-	if err := gos.Authenticate(t.Context(), pc, srv.AuthOptions()); err != nil {
-		t.Fatal(err)
-	}
-	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := providerVia(t, srv, l)
 	ctx := t.Context()
 	user := "lost-" + randomName()
 	if _, err := admin.CreateUser(ctx, user, nil); err != nil {

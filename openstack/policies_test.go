@@ -3,19 +3,16 @@ package openstack_test
 import (
 	"context"
 	"errors"
-	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2"
-	gos "github.com/gophercloud/gophercloud/v2/openstack"
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/roles"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/keystone"
-	"github.com/iamkit/iamkit/openstack"
 	"github.com/iamkit/iamkit/policy"
 )
 
@@ -28,9 +25,7 @@ type failRoleUpdate struct {
 
 func (f *failRoleUpdate) RoundTrip(r *http.Request) (*http.Response, error) {
 	if f.on.Load() && r.Method == http.MethodPatch && strings.Contains(r.URL.Path, "/roles/") {
-		body := `{"error":{"code":503,"message":"injected failure","title":"Service Unavailable"}}`
-		return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable", Request: r,
-			Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body))}, nil
+		return unavailable(r), nil
 	}
 	return f.base.RoundTrip(r)
 }
@@ -43,18 +38,7 @@ func TestUpdatePolicyRollsBackImplications(t *testing.T) {
 	t.Parallel() // most of the time is spent waiting on Keystone
 	srv := keystone.Start(t)
 	f := &failRoleUpdate{base: http.DefaultTransport}
-	pc, err := gos.NewClient(srv.AuthURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	pc.HTTPClient = http.Client{Transport: f}
-	if err := gos.Authenticate(t.Context(), pc, srv.AuthOptions()); err != nil {
-		t.Fatal(err)
-	}
-	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := providerVia(t, srv, f)
 	ctx := t.Context()
 	name := "upd-" + randomName()
 	pol, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: name, Document: policy.ReadOnly(policy.Compute)})

@@ -4,17 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"strings"
 	"sync/atomic"
 	"testing"
 
-	gos "github.com/gophercloud/gophercloud/v2/openstack"
-
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/keystone"
-	"github.com/iamkit/iamkit/openstack"
 	"github.com/iamkit/iamkit/policy"
 )
 
@@ -38,9 +34,7 @@ func (f *failNth) RoundTrip(r *http.Request) (*http.Response, error) {
 		}
 		if f.changes.Add(1) == f.n {
 			f.scramble = f.credsMade.Load() && r.Method == http.MethodPatch
-			body := `{"error":{"code":503,"message":"injected failure","title":"Service Unavailable"}}`
-			return &http.Response{StatusCode: http.StatusServiceUnavailable, Status: "503 Service Unavailable", Request: r,
-				Header: http.Header{"Content-Type": {"application/json"}}, Body: io.NopCloser(strings.NewReader(body))}, nil
+			return unavailable(r), nil
 		}
 	}
 	return f.base.RoundTrip(r)
@@ -58,18 +52,7 @@ func TestProvisionRollsBack(t *testing.T) {
 	doc := policy.ReadOnly(policy.Compute)
 	for n := int64(1); ; n++ {
 		f := &failNth{base: http.DefaultTransport, n: n}
-		pc, err := gos.NewClient(srv.AuthURL)
-		if err != nil {
-			t.Fatal(err)
-		}
-		pc.HTTPClient = http.Client{Transport: f}
-		if err := gos.Authenticate(t.Context(), pc, srv.AuthOptions()); err != nil {
-			t.Fatal(err)
-		}
-		p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region})
-		if err != nil {
-			t.Fatal(err)
-		}
+		p := providerVia(t, srv, f)
 		user := fmt.Sprintf("rb%d-%s", n, randomName())
 		sa := iam.ServiceAccount{User: user, Group: user + "-g", Policy: doc}
 		acct, err := iam.Provision(t.Context(), p, sa)
