@@ -10,6 +10,9 @@
 #                                  state under DIR (default: a new temp dir);
 #                                  writes DIR/env and prints it
 #   .ci/keystone.sh stop DIR       stop what "start DIR" started, by PID
+#   .ci/keystone.sh status DIR     print the server's open transactions and
+#                                  what the reaper (below) has ended
+#   .ci/keystone.sh sql DIR SQL    run SQL on the server's keystone database
 #
 # DIR/env holds shell assignments: the OS_* variables of the bootstrap admin
 # (password auth, project "admin", domain "Default"), KEYSTONE_DIR,
@@ -21,11 +24,21 @@
 # "stop DIR" once PID has exited (the test helper passes its own PID, so a
 # killed test binary does not leave servers behind).
 #
+# "start" also runs a reaper while Keystone runs: every 2 s it ends the
+# PostgreSQL sessions whose transaction has been open for more than
+# $REAP_AFTER, and logs them to DIR/reaper.log. A Keystone request takes
+# milliseconds, but a worker sometimes keeps a transaction open after a
+# request (seen after a client went away mid-request) and goes on serving
+# requests inside it; rows it holds then block every other worker, and since
+# that session is never idle for long, idle_in_transaction_session_timeout
+# does not end it (PostgreSQL 15 has no transaction_timeout).
+#
 # Test-only settings: trust auth on PostgreSQL, password_hash_rounds = 4,
 # admin password "secret". Never expose it beyond loopback.
 set -euo pipefail
 
 PASSWORD=secret
+REAP_AFTER='20 seconds'
 PACKAGES=(keystone postgresql python3-psycopg2)
 # Debian's Python, the one keystone runs on (a pyenv python3 may come first on PATH).
 PY=/usr/bin/python3
@@ -208,14 +221,52 @@ CONF
 	done
 	answers "$url" || { do_stop "$d"; die "Keystone did not answer $url within 60s: $(tail -n 30 "$d/uwsgi.log")"; }
 
+	local self
+	self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
+	setsid bash "$self" reap "$d" "$UWSGI_PID" >/dev/null 2>&1 </dev/null &
+	echo $! >"$d/reaper.pid"
+
 	write_env "$d"
 	if [ -n "${KEYSTONE_WATCH_PID:-}" ]; then
-		local self
-		self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")
 		setsid bash -c 'while kill -0 "$1" 2>/dev/null && [ -f "$3/env" ]; do sleep 1; done; [ -f "$3/env" ] && exec "$2" stop "$3"' \
 			watch "$KEYSTONE_WATCH_PID" "$self" "$d" >/dev/null 2>&1 </dev/null &
 	fi
 	cat "$d/env"
+}
+
+# psql_ks DIR SQL runs SQL on the keystone database of DIR's PostgreSQL.
+psql_ks() {
+	local d=$1 bin pguser
+	bin=$(pg_bindir)
+	# shellcheck disable=SC1091
+	. "$d/ports"
+	if [ "$(id -u)" = 0 ]; then pguser=postgres; else pguser=$(id -un); fi
+	as_pg "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U "$pguser" -d keystone -qAt -F ' | ' -c "$2"
+}
+
+# do_reap DIR PID: the reaper described at the top, for as long as PID
+# (uWSGI) lives.
+do_reap() {
+	local d=$1 pid=$2 out
+	while alive "$pid"; do
+		out=$(psql_ks "$d" "select now()::time(0), pid, pg_terminate_backend(pid), state, now() - xact_start, left(regexp_replace(query, '\s+', ' ', 'g'), 300)
+			from pg_stat_activity where datname = 'keystone' and pid <> pg_backend_pid()
+			and xact_start < now() - interval '$REAP_AFTER'" 2>&1) || true
+		[ -n "$out" ] && echo "$out" >>"$d/reaper.log"
+		sleep 2
+	done
+}
+
+do_status() {
+	local d=${1:-}
+	[ -n "$d" ] && [ -f "$d/ports" ] || die "usage: $0 status DIR"
+	echo "open transactions (pid | state | age | waiting on | blocked by | query):"
+	psql_ks "$d" "select pid, state, now() - xact_start, wait_event_type, pg_blocking_pids(pid), left(regexp_replace(query, '\s+', ' ', 'g'), 200)
+		from pg_stat_activity where datname = 'keystone' and pid <> pg_backend_pid() and xact_start is not null order by xact_start" 2>&1 || true
+	if [ -s "$d/reaper.log" ]; then
+		echo "ended by the reaper (time | pid | ended | state | age | query):"
+		tail -n 20 "$d/reaper.log"
+	fi
 }
 
 do_stop() {
@@ -230,6 +281,9 @@ do_stop() {
 			alive "$pid" && kill -KILL -- "-$pid" 2>/dev/null || true
 		fi
 	fi
+	if [ -f "$d/reaper.pid" ]; then
+		kill "$(cat "$d/reaper.pid")" 2>/dev/null || true
+	fi
 	if [ -f "$d/data/postmaster.pid" ]; then
 		bin=$(pg_bindir)
 		as_pg "$bin/pg_ctl" -D "$d/data" -m immediate -w stop >/dev/null 2>&1 || true
@@ -243,5 +297,8 @@ check) installed ;;
 install) do_install ;;
 start) do_start "${2:-}" ;;
 stop) do_stop "${2:-}" ;;
-*) die "usage: $0 check | install | start [DIR] | stop DIR" ;;
+status) do_status "${2:-}" ;;
+reap) do_reap "$2" "$3" ;;
+sql) psql_ks "$2" "$3" ;;
+*) die "usage: $0 check | install | start [DIR] | stop DIR | status DIR" ;;
 esac

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/gophercloud/gophercloud/v2"
 	gos "github.com/gophercloud/gophercloud/v2/openstack"
@@ -15,6 +16,12 @@ import (
 	"github.com/iamkit/iamkit/internal/keystone"
 	"github.com/iamkit/iamkit/openstack"
 )
+
+// requestTimeout bounds each request to the test Keystone, so that one that
+// never returns fails its test, and TestMain prints what the server was
+// doing, instead of the whole package timing out. Keystone answers in
+// milliseconds; its reaper ends a stuck transaction within about 20 s.
+const requestTimeout = 2 * time.Minute
 
 // counting counts the requests it sends.
 type counting struct {
@@ -36,7 +43,7 @@ func adminClient(t testing.TB, srv *keystone.Server) (*gophercloud.ProviderClien
 		t.Fatal(err)
 	}
 	c := &counting{base: http.DefaultTransport}
-	pc.HTTPClient = http.Client{Transport: c}
+	pc.HTTPClient = http.Client{Transport: c, Timeout: requestTimeout}
 	opts := srv.AuthOptions()
 	opts.AllowReauth = true
 	if err := gos.Authenticate(t.Context(), pc, opts); err != nil {
@@ -53,7 +60,7 @@ func providerVia(t testing.TB, srv *keystone.Server, rt http.RoundTripper) *open
 	if err != nil {
 		t.Fatal(err)
 	}
-	pc.HTTPClient = http.Client{Transport: rt}
+	pc.HTTPClient = http.Client{Transport: rt, Timeout: requestTimeout}
 	if err := gos.Authenticate(t.Context(), pc, srv.AuthOptions()); err != nil {
 		t.Fatalf("authenticate as admin at %s: %v", srv.AuthURL, err)
 	}

@@ -242,23 +242,46 @@ func openURL(ctx context.Context, u *url.URL) (iam.Provider, error) {
 	return New(ctx, Options{Auth: a, Project: q.Get("project"), Domain: q.Get("domain"), Region: q.Get("region")})
 }
 
-// keyedMutex is a set of mutexes by key.
+// keyedMutex is a set of mutexes by key. A key's mutex exists only while
+// someone holds or waits for it, so a long-lived provider does not keep one
+// per user it ever touched.
 type keyedMutex struct {
 	mu sync.Mutex
-	m  map[string]*sync.Mutex
+	m  map[string]*keyedEntry
 }
 
-func (k *keyedMutex) lock(key string) func() {
+type keyedEntry struct {
+	sync.Mutex
+	refs int // holders and waiters, guarded by keyedMutex.mu
+}
+
+// lock locks key's mutex and returns its unlock function.
+func (k *keyedMutex) lock(key string) (unlock func()) {
 	k.mu.Lock()
 	if k.m == nil {
-		k.m = map[string]*sync.Mutex{}
+		k.m = map[string]*keyedEntry{}
 	}
-	m := k.m[key]
-	if m == nil {
-		m = &sync.Mutex{}
-		k.m[key] = m
+	e := k.m[key]
+	if e == nil {
+		e = &keyedEntry{}
+		k.m[key] = e
 	}
+	e.refs++
 	k.mu.Unlock()
-	m.Lock()
-	return m.Unlock
+	e.Lock()
+	return func() {
+		e.Unlock()
+		k.mu.Lock()
+		if e.refs--; e.refs == 0 {
+			delete(k.m, key)
+		}
+		k.mu.Unlock()
+	}
+}
+
+// held returns how many keys have a mutex, for tests.
+func (k *keyedMutex) held() int {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	return len(k.m)
 }

@@ -132,6 +132,15 @@ func Main(m *testing.M) int {
 	s := shared
 	shared, managed = nil, false
 	mu.Unlock()
+	if code != 0 {
+		// What Keystone's database was doing, for failures that come from
+		// the peer (a stuck transaction, a request that never returned).
+		for _, srv := range []*Server{s, external} {
+			if srv != nil {
+				fmt.Fprintf(os.Stderr, "keystone at %s after the failed run:\n%s\n", srv.AuthURL, srv.Status())
+			}
+		}
+	}
 	if s != nil {
 		if err := s.stop(); err != nil {
 			fmt.Fprintln(os.Stderr, "keystone:", err)
@@ -319,6 +328,30 @@ func launchOnce(sh string) (*Server, error) {
 	}
 	s.dir, s.script = dir, sh
 	return s, nil
+}
+
+// Status describes the server's open database transactions, and those the
+// script's reaper ended (see .ci/keystone.sh). It is empty when the
+// server's state directory is unknown.
+func (s *Server) Status() string {
+	dir := s.dir
+	if dir == "" {
+		dir = s.Env["KEYSTONE_DIR"]
+	}
+	sh := s.script
+	if sh == "" {
+		sh, _ = findScript()
+	}
+	if dir == "" || sh == "" {
+		return ""
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "bash", sh, "status", dir).CombinedOutput()
+	if err != nil {
+		return fmt.Sprintf("%s status %s: %v: %s", script, dir, err, strings.TrimSpace(string(out)))
+	}
+	return strings.TrimSpace(string(out))
 }
 
 // stop stops a server this package started and removes its directory.

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"net/http"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/gophercloud/gophercloud/v2"
@@ -149,5 +151,25 @@ func TestLoad(t *testing.T) {
 	}
 	if _, err := keystone.Load(filepath.Join(t.TempDir(), "none")); !errors.Is(err, os.ErrNotExist) {
 		t.Errorf("missing file: %v, want ErrNotExist", err)
+	}
+}
+
+// TestReaperEndsLongTransactions holds a transaction open on the server's
+// database, as a stuck Keystone worker would, and checks that the script's
+// reaper ends it and that Status reports it.
+func TestReaperEndsLongTransactions(t *testing.T) {
+	t.Parallel() // mostly waiting for the reaper
+	srv := keystone.Start(t)
+	dir := srv.Env["KEYSTONE_DIR"]
+	if dir == "" {
+		t.Skip("the server's state directory is unknown")
+	}
+	out, err := exec.CommandContext(t.Context(), "bash", "../../.ci/keystone.sh", "sql", dir,
+		"begin; select count(*) from project; select pg_sleep(120); commit;").CombinedOutput()
+	if err == nil {
+		t.Fatalf("a transaction of 120 s was not ended: %s", out)
+	}
+	if s := srv.Status(); !strings.Contains(s, "pg_sleep(120)") {
+		t.Errorf("Status does not report the ended transaction:\n%s", s)
 	}
 }
