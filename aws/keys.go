@@ -91,6 +91,7 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	k := out.AccessKey
 	key := &iam.AccessKey{
 		ID:        awssdk.ToString(k.AccessKeyId),
+		Kind:      iam.KeyAccessKey,
 		Secret:    iam.NewSecret(awssdk.ToString(k.SecretAccessKey)),
 		User:      user,
 		Status:    keyStatus(k.Status),
@@ -149,6 +150,7 @@ func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*i
 		for _, m := range out.AccessKeyMetadata {
 			pg.items = append(pg.items, &iam.AccessKey{
 				ID:        awssdk.ToString(m.AccessKeyId),
+				Kind:      iam.KeyAccessKey,
 				User:      user,
 				Status:    keyStatus(m.Status),
 				CreatedAt: awssdk.ToTime(m.CreateDate),

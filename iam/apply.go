@@ -465,7 +465,7 @@ func (a *applier) account(ctx context.Context, c *Change) error {
 			var err error
 			key, err = a.createKey(ctx, sa.User, sa.Key, step.ExistingKeys)
 			if err == nil {
-				step.KeyID = key.ID
+				step.KeyID, step.KeyKind = key.ID, key.Kind
 			}
 			return err
 		})

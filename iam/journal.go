@@ -71,6 +71,8 @@ type Step struct {
 	Principal *Principal `json:"principal,omitempty"`
 	// KeyID is the created key's ID, on the done entry of create-key.
 	KeyID string `json:"key_id,omitempty"`
+	// KeyKind is the created key's kind, with KeyID.
+	KeyKind KeyKind `json:"key_kind,omitempty"`
 	// ExistingKeys are the user's key IDs before create-key, so that
 	// Recover can tell a key created by the run from older ones.
 	ExistingKeys []string `json:"existing_keys,omitempty"`

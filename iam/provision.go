@@ -224,7 +224,7 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 		err := r.change(ctx, what, &step, func() error {
 			key, err = p.CreateAccessKey(ctx, sa.User, sa.Key)
 			if err == nil {
-				step.KeyID = key.ID
+				step.KeyID, step.KeyKind = key.ID, key.Kind
 			}
 			return err
 		})

@@ -284,3 +284,41 @@ func TestRecoverRotateAfterCrash(t *testing.T) {
 		}
 	}
 }
+
+// unverifiable is a sink that cannot look for a key (a file holding a
+// token without its name): Delivered says ErrUnsupported.
+type unverifiable struct{ asked []iam.Delivery }
+
+func (u *unverifiable) Deliver(context.Context, iam.Delivery) error { return nil }
+
+func (u *unverifiable) Delivered(_ context.Context, d iam.Delivery) (bool, error) {
+	u.asked = append(u.asked, d)
+	return false, iam.NewError("memory", "Delivered", "", iam.ErrUnsupported, "the file holds a token without its name", nil)
+}
+
+// A run that died handing its key to a sink that cannot look for that kind
+// of key is complete but unverified, like one whose sink cannot look at
+// all; the sink is told the key's kind, from the journal.
+func TestRecoverUnverifiableKind(t *testing.T) {
+	ctx := context.Background()
+	mem := memory.New()
+	c := &crashing{Provider: mem, n: 7}
+	var delivered []string
+	sa := monitoring
+	sa.Journal = iam.NewMemoryJournal()
+	sa.Sink = iam.SinkFunc(c.sink(&delivered).Deliver)
+	if died, _ := provisionCrashing(ctx, c, sa); died != "before Deliver" {
+		t.Fatalf("died %q", died)
+	}
+	v := &unverifiable{}
+	recs, err := iam.Recover(ctx, mem, sa.Journal, iam.WithSink(v))
+	if err != nil || len(recs) != 1 || !recs[0].Completed || !recs[0].Unverified {
+		t.Fatalf("Recover = %+v, %v; want one completed, unverified run", recs, err)
+	}
+	if len(v.asked) != 1 || v.asked[0].Key.ID != recs[0].KeyID || v.asked[0].Key.Kind != iam.KeyAccessKey {
+		t.Errorf("Delivered asked about %+v, want key %s of kind %q", v.asked, recs[0].KeyID, iam.KeyAccessKey)
+	}
+	if _, err := mem.GetUser(ctx, "watcher_1"); err != nil {
+		t.Errorf("the account of a completed run was removed: %v", err)
+	}
+}

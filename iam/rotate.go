@@ -206,7 +206,7 @@ func Rotate(ctx context.Context, p Provider, user string, opts RotateOptions) (*
 		return nil, jr.closeIfClean(ctx, rt.fail(ctx, "create access key for "+res, err))
 	}
 	rt.undelivered = nk
-	step.KeyID = nk.ID
+	step.KeyID, step.KeyKind = nk.ID, nk.Kind
 	if err := errors.Join(jr.record(ctx, EventDone, &step), jr.record(ctx, EventDelivering, &step)); err != nil {
 		return nil, jr.closeIfClean(ctx, rt.fail(ctx, "journal access key "+nk.ID+" of "+res, err))
 	}

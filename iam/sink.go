@@ -45,6 +45,9 @@ func (f SinkFunc) Deliver(ctx context.Context, d Delivery) error { return f(ctx,
 // was delivered (a credentials file holds its ID). Recover asks it about a
 // run that died while handing its key over, to tell a delivered key (the
 // run is complete) from one that never reached the tool (deleted).
+// Delivered returns an ErrUnsupported error for a key it cannot look for
+// (a file that holds a token but not its name); Recover then takes the
+// run as complete but unverified.
 type DeliveryVerifier interface {
 	Delivered(ctx context.Context, d Delivery) (bool, error)
 }

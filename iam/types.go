@@ -58,12 +58,41 @@ const (
 	KeyInactive KeyStatus = "Inactive"
 )
 
+// KeyKind is the kind of credential an access key is. It tells a Sink
+// what to write: the same ID and secret go under different names in an
+// OVHcloud service account's file and a local user's.
+type KeyKind string
+
+// The kinds of access keys.
+const (
+	// KeyAccessKey is an access key ID and a secret access key that sign
+	// requests (AWS, Outscale, the memory provider).
+	KeyAccessKey KeyKind = "access-key"
+	// KeyOAuth2Client is an OAuth2 client ID and secret, exchanged for
+	// tokens by the client-credentials flow (OVHcloud service accounts).
+	KeyOAuth2Client KeyKind = "oauth2-client"
+	// KeyPersonalAccessToken is a bearer token (the secret) known by its
+	// name (the ID): OVHcloud local users' keys.
+	KeyPersonalAccessToken KeyKind = "personal-access-token"
+	// KeyApplicationCredential is a Keystone application credential: ID
+	// and secret (OpenStack's default).
+	KeyApplicationCredential KeyKind = "application-credential"
+	// KeyEC2Credential is a Keystone EC2 credential: an access and a
+	// secret key for the EC2- and S3-compatible APIs (OpenStack, with
+	// openstack.EC2Credentials).
+	KeyEC2Credential KeyKind = "ec2-credential"
+)
+
 // AccessKey is a credential of a user: an access key pair on AWS and
-// Outscale, a client id and secret on OVHcloud, an application credential
-// on OpenStack.
+// Outscale, a client id and secret or a personal access token on
+// OVHcloud, an application credential or an EC2 credential on OpenStack.
 type AccessKey struct {
-	// ID is the public part (access key ID, client ID).
+	// ID is the public part (access key ID, client ID, token name).
 	ID string
+	// Kind is what kind of credential the key is. Providers set it on
+	// every key they return; an empty Kind means the provider's default
+	// kind (see DefaultKeyKind).
+	Kind KeyKind
 	// Secret is set only in the answer to CreateAccessKey: clouds show a
 	// secret once. It never prints.
 	Secret    Secret
@@ -72,6 +101,31 @@ type AccessKey struct {
 	CreatedAt time.Time
 	// ExpiresAt is zero for a key that does not expire.
 	ExpiresAt time.Time
+}
+
+// DefaultKeyKind returns the kind of key a provider makes unless told
+// otherwise: KeyAccessKey for "aws", "outscale" and "memory",
+// KeyOAuth2Client for "ovh", KeyApplicationCredential for "openstack", and
+// "" for a provider it does not know.
+func DefaultKeyKind(provider string) KeyKind {
+	switch provider {
+	case "aws", "outscale", "memory":
+		return KeyAccessKey
+	case "ovh":
+		return KeyOAuth2Client
+	case "openstack":
+		return KeyApplicationCredential
+	}
+	return ""
+}
+
+// KindOrDefault returns k.Kind, or the provider's default kind when k has
+// none.
+func (k *AccessKey) KindOrDefault(provider string) KeyKind {
+	if k.Kind != "" {
+		return k.Kind
+	}
+	return DefaultKeyKind(provider)
 }
 
 // Expired reports whether the key has expired at time now.

@@ -12,19 +12,16 @@ import (
 	"github.com/iamkit/iamkit/iam"
 )
 
-// KeyKind says what a provider's access keys are.
-type KeyKind int
-
-// The kinds of access keys.
+// The kinds of access keys the provider makes (Options.Keys).
 const (
 	// ApplicationCredentials (the default): keys restricted by their
 	// policies' access rules, with an optional expiry.
-	ApplicationCredentials KeyKind = iota
+	ApplicationCredentials = iam.KeyApplicationCredential
 	// EC2Credentials: an access and secret key for the S3 and EC2
 	// compatible APIs (Swift's s3api, Ceph RGW). They carry the user's
 	// roles on the project, unrestricted by access rules, and do not
 	// expire; see Options.AllowWideKeys.
-	EC2Credentials
+	EC2Credentials = iam.KeyEC2Credential
 )
 
 // xKeysCreated is the user's extra attribute holding the creation times
@@ -93,7 +90,7 @@ func (p *Provider) createEC2(ctx context.Context, op, user string, u *users.User
 		_ = ec2credentials.Delete(context.WithoutCancel(ctx), p.id, u.ID, c.Access).ExtractErr()
 		return nil, wrap(op, res, err)
 	}
-	return &iam.AccessKey{ID: c.Access, Secret: iam.NewSecret(c.Secret), User: user, Status: iam.KeyActive, CreatedAt: created}, nil
+	return &iam.AccessKey{ID: c.Access, Kind: iam.KeyEC2Credential, Secret: iam.NewSecret(c.Secret), User: user, Status: iam.KeyActive, CreatedAt: created}, nil
 }
 
 // noteEC2 records (or, with a zero time, forgets) the creation time of an
@@ -121,7 +118,7 @@ func (p *Provider) listEC2(ctx context.Context, op, user string, u *users.User) 
 	times, _ := u.Extra[xKeysCreated].(map[string]any)
 	return listAll(ctx, op, "user/"+user, ec2credentials.List(p.id, u.ID), ec2credentials.ExtractCredentials,
 		func(c *ec2credentials.Credential) *iam.AccessKey {
-			k := &iam.AccessKey{ID: c.Access, User: user, Status: iam.KeyActive}
+			k := &iam.AccessKey{ID: c.Access, Kind: iam.KeyEC2Credential, User: user, Status: iam.KeyActive}
 			if s, ok := times[c.Access].(string); ok {
 				k.CreatedAt, _ = time.Parse(time.RFC3339, s)
 			}

@@ -43,7 +43,7 @@ func (p *Provider) assignBase(ctx context.Context, userID string) error {
 const keyDescription = "iamkit access key, created "
 
 func keyOf(user string, c *applicationcredentials.ApplicationCredential) *iam.AccessKey {
-	k := &iam.AccessKey{ID: c.ID, User: user, Status: iam.KeyActive, ExpiresAt: c.ExpiresAt}
+	k := &iam.AccessKey{ID: c.ID, Kind: iam.KeyApplicationCredential, User: user, Status: iam.KeyActive, ExpiresAt: c.ExpiresAt}
 	if t, ok := strings.CutPrefix(c.Description, keyDescription); ok {
 		k.CreatedAt, _ = time.Parse(time.RFC3339, t)
 	}
@@ -101,11 +101,21 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	// After this, tokens issued to the user before now are revoked;
 	// done waits for the next second so that the new key's are not.
 	defer done()
-	// Name the roles of the token just issued: Keystone would otherwise
-	// take them from the request's context. The admin role, which access
-	// rules do not restrict on Keystone's own API, stays out unless one of
-	// the user's policies implies it (a role assigned to the user outside
-	// iamkit would otherwise give the key identity management).
+	// Name the key's roles: Keystone would otherwise give it every role of
+	// the token. Only the global roles iamkit's policies imply go in
+	// (reader, which every iamkit user holds, up to the highest level the
+	// user's policies imply), taken from the token just issued, since a
+	// credential's roles must be the user's. A role assigned to the user
+	// outside iamkit stays out: admin would give the key identity
+	// management (access rules do not restrict Keystone's own API), and
+	// another service's role (a Heat or Octavia one) rights no policy
+	// granted.
+	allowed := map[string]bool{}
+	for _, l := range levels[:max(slices.Index(levels, level), slices.Index(levels, levelReader))+1] {
+		if l != "" {
+			allowed[p.roleIDs[l]] = true
+		}
+	}
 	var roles []applicationcredentials.Role
 	if r, ok := uc.GetAuthResult().(tokens.CreateResult); ok {
 		rs, err := r.ExtractRoles()
@@ -113,11 +123,13 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 			return nil, wrap(op, res, err)
 		}
 		for _, r := range rs {
-			if r.ID == p.roleIDs[levelAdmin] && level != levelAdmin {
-				continue
+			if allowed[r.ID] {
+				roles = append(roles, applicationcredentials.Role{ID: r.ID})
 			}
-			roles = append(roles, applicationcredentials.Role{ID: r.ID})
 		}
+	}
+	if len(roles) == 0 {
+		return nil, fail(op, res, iam.ErrConflict, "the user lacks the base role ("+p.roles.Reader+") on the project: it was removed outside iamkit")
 	}
 	name := "iamkit-" + randomHex(8)
 	created := time.Now().UTC().Truncate(time.Second)

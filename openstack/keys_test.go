@@ -133,11 +133,12 @@ func TestKeyDenyAcrossPolicies(t *testing.T) {
 	}
 }
 
-// TestKeyLeavesOutForeignAdmin: a user given the admin role on the project
-// outside iamkit gets keys without it (access rules do not restrict
-// Keystone's own API, so an admin key could manage identities), whatever
-// its policies.
-func TestKeyLeavesOutForeignAdmin(t *testing.T) {
+// TestKeyLeavesOutForeignRoles: a user given roles on the project outside
+// iamkit gets keys without them, whatever its policies: not admin (access
+// rules do not restrict Keystone's own API, so an admin key could manage
+// identities), nor another service's role. A key holds reader, and member
+// when a policy implies it.
+func TestKeyLeavesOutForeignRoles(t *testing.T) {
 	t.Parallel() // most of the time is spent waiting on Keystone
 	srv := keystone.Start(t)
 	p, _ := newProvider(t, srv)
@@ -151,14 +152,19 @@ func TestKeyLeavesOutForeignAdmin(t *testing.T) {
 		t.Fatalf("admin role: %v %v", admins, err)
 	}
 	adminID := admins[0].ID
+	foreign, err := roles.Create(ctx, p.ServiceClient(), roles.CreateOpts{Name: "heat_stack_owner-" + randomName()}).Extract()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = roles.Delete(context.Background(), p.ServiceClient(), foreign.ID).ExtractErr() })
 	for _, tc := range []struct {
-		name      string
-		doc       policy.Document
-		opts      policy.TranslateOptions
-		wantAdmin bool
+		name string
+		doc  policy.Document
+		opts policy.TranslateOptions
+		want []string // the credential's roles
 	}{
-		{name: "compute reader", doc: policy.ReadOnly(policy.Compute)},
-		{name: "compute and object storage writer", doc: policy.Build(policy.Allowing("compute:*", "objectstorage:Write"))},
+		{name: "compute reader", doc: policy.ReadOnly(policy.Compute), want: []string{"reader"}},
+		{name: "compute and object storage writer", doc: policy.Build(policy.Allowing("compute:*", "objectstorage:Write")), want: []string{"member", "reader"}},
 		// A policy that implies admin (identity management with
 		// AllowWidening) keeps it; Keystone's default
 		// prohibited_implied_role refuses such a policy, so it is not
@@ -177,12 +183,16 @@ func TestKeyLeavesOutForeignAdmin(t *testing.T) {
 				t.Fatal(err)
 			}
 			id := userID(t, p, user)
-			if err := roles.Assign(ctx, p.ServiceClient(), adminID, roles.AssignOpts{UserID: id, ProjectID: p.Project()}).ExtractErr(); err != nil {
-				t.Fatal(err)
+			for _, r := range []string{adminID, foreign.ID} {
+				if err := roles.Assign(ctx, p.ServiceClient(), r, roles.AssignOpts{UserID: id, ProjectID: p.Project()}).ExtractErr(); err != nil {
+					t.Fatal(err)
+				}
 			}
 			t.Cleanup(func() {
 				ctx := context.Background()
-				_ = roles.Unassign(ctx, p.ServiceClient(), adminID, roles.UnassignOpts{UserID: id, ProjectID: p.Project()}).ExtractErr()
+				for _, r := range []string{adminID, foreign.ID} {
+					_ = roles.Unassign(ctx, p.ServiceClient(), r, roles.UnassignOpts{UserID: id, ProjectID: p.Project()}).ExtractErr()
+				}
 				_ = iam.Deprovision(ctx, p, user, iam.WithCleanup())
 			})
 			k, err := p.CreateAccessKey(ctx, user, nil)
@@ -197,8 +207,9 @@ func TestKeyLeavesOutForeignAdmin(t *testing.T) {
 			for _, r := range cred.Roles {
 				names = append(names, r.Name)
 			}
-			if got := slices.Contains(names, "admin"); got != tc.wantAdmin {
-				t.Errorf("credential roles %v: admin %v, want %v", names, got, tc.wantAdmin)
+			slices.Sort(names)
+			if !slices.Equal(names, tc.want) {
+				t.Errorf("credential roles %v, want %v (not admin or %s, given outside iamkit)", names, tc.want, foreign.Name)
 			}
 		})
 	}

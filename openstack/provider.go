@@ -2,6 +2,7 @@ package openstack
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"strings"
 	"sync"
@@ -43,9 +44,9 @@ type Options struct {
 	// Region selects the identity endpoint of the service catalog; empty:
 	// Auth.RegionName.
 	Region string
-	// Keys says what access keys are: application credentials (the
-	// default) or EC2 credentials.
-	Keys KeyKind
+	// Keys says what access keys are: ApplicationCredentials (the
+	// default, also when empty) or EC2Credentials.
+	Keys iam.KeyKind
 	// AllowWideKeys lets CreateAccessKey make an EC2 credential whose
 	// roles grant more than the user's policies (without it, that is
 	// iam.ErrInvalid).
@@ -82,7 +83,7 @@ type Provider struct {
 	roles    Roles
 	roleIDs  map[string]string // name of Reader/Member/Admin → role ID
 	userLock keyedMutex        // serializes key changes per user (password dance, EC2 times)
-	keys     KeyKind
+	keys     iam.KeyKind
 	// allowWide is Options.AllowWideKeys.
 	allowWide bool
 }
@@ -111,8 +112,12 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 	if err != nil {
 		return nil, fail(op, "", iam.ErrInvalid, "no identity v3 endpoint in the service catalog: "+err.Error())
 	}
-	if opts.Keys != ApplicationCredentials && opts.Keys != EC2Credentials {
-		return nil, fail(op, "", iam.ErrInvalid, "unknown Options.Keys")
+	switch opts.Keys {
+	case "":
+		opts.Keys = ApplicationCredentials
+	case ApplicationCredentials, EC2Credentials:
+	default:
+		return nil, fail(op, "", iam.ErrInvalid, fmt.Sprintf("Options.Keys %q: want %q or %q", opts.Keys, ApplicationCredentials, EC2Credentials))
 	}
 	p := &Provider{id: idc, auth: pc, roles: opts.Roles.withDefaults(), keys: opts.Keys, allowWide: opts.AllowWideKeys}
 	if err := p.resolveScope(ctx, opts.Project, opts.Domain); err != nil {

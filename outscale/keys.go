@@ -24,7 +24,7 @@ func statusOf(s string) iam.KeyStatus {
 
 func keyOf(user string, k osc.AccessKey) *iam.AccessKey {
 	return &iam.AccessKey{
-		ID: k.GetAccessKeyId(), User: user, Status: statusOf(k.GetState()),
+		ID: k.GetAccessKeyId(), Kind: iam.KeyAccessKey, User: user, Status: statusOf(k.GetState()),
 		CreatedAt: parseTime(k.CreationDate), ExpiresAt: parseTime(k.ExpirationDate),
 	}
 }
@@ -58,7 +58,7 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	}
 	k := out.AccessKey
 	return &iam.AccessKey{
-		ID: k.GetAccessKeyId(), Secret: iam.NewSecret(k.GetSecretKey()), User: user, Status: statusOf(k.GetState()),
+		ID: k.GetAccessKeyId(), Kind: iam.KeyAccessKey, Secret: iam.NewSecret(k.GetSecretKey()), User: user, Status: statusOf(k.GetState()),
 		CreatedAt: parseTime(k.CreationDate), ExpiresAt: parseTime(k.ExpirationDate),
 	}, nil
 }

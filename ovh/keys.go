@@ -12,7 +12,7 @@ import (
 )
 
 func (p *Provider) keyOf(c *client, user string) *iam.AccessKey {
-	return &iam.AccessKey{ID: c.ClientID, User: user, Status: iam.KeyActive, CreatedAt: c.CreatedAt}
+	return &iam.AccessKey{ID: c.ClientID, Kind: iam.KeyOAuth2Client, User: user, Status: iam.KeyActive, CreatedAt: c.CreatedAt}
 }
 
 // CreateAccessKey hands out the service account's credential: its client

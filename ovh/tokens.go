@@ -59,7 +59,7 @@ type patCreated struct {
 func patPath(login string) string { return "/me/identity/user/" + esc(login) + "/token" }
 
 func (p *Provider) keyOfPAT(login string, t *patInfo) *iam.AccessKey {
-	k := &iam.AccessKey{ID: t.Name, User: login, Status: iam.KeyActive, CreatedAt: t.Creation}
+	k := &iam.AccessKey{ID: t.Name, Kind: iam.KeyPersonalAccessToken, User: login, Status: iam.KeyActive, CreatedAt: t.Creation}
 	if t.ExpiresAt != nil {
 		k.ExpiresAt = *t.ExpiresAt
 	}

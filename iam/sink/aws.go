@@ -20,8 +20,10 @@ import (
 // and blank lines stay byte for byte. The region is not written: it
 // belongs in ~/.aws/config, which this sink does not touch.
 //
-// It serves the "aws" provider, and "memory" so that programs tested
-// against the fake provider exercise the same sink.
+// It serves the "aws" provider, "memory" so that programs tested against
+// the fake provider exercise the same sink, and OpenStack EC2 credentials
+// (iam.KeyEC2Credential), which the AWS SDKs and CLI then send to an
+// EC2- or S3-compatible endpoint.
 type AWSCredentials struct {
 	// Path is the credentials file. Default: $AWS_SHARED_CREDENTIALS_FILE,
 	// else ~/.aws/credentials. A leading "~/" is expanded.
@@ -30,6 +32,9 @@ type AWSCredentials struct {
 	Profile string
 }
 
+// awsAccepts are the keys AWSCredentials holds.
+var awsAccepts = accepts{[]string{"aws", "memory", "openstack"}, []iam.KeyKind{iam.KeyAccessKey, iam.KeyEC2Credential}}
+
 var (
 	_ iam.Sink             = AWSCredentials{}
 	_ iam.DeliveryVerifier = AWSCredentials{}
@@ -37,7 +42,7 @@ var (
 
 // Deliver writes d's key into the profile, atomically, mode 0600.
 func (s AWSCredentials) Deliver(ctx context.Context, d iam.Delivery) error {
-	t, err := begin(ctx, "AWSCredentials", d, []string{"aws", "memory"}, s.Path, homePath("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"))
+	t, err := begin(ctx, "AWSCredentials", d, awsAccepts, s.Path, homePath("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"))
 	if err != nil {
 		return err
 	}
@@ -70,7 +75,7 @@ func (s AWSCredentials) Deliver(ctx context.Context, d iam.Delivery) error {
 // iam.DeliveryVerifier that lets iam.Recover tell a key that reached the
 // file from one that did not. A missing file or profile is false.
 func (s AWSCredentials) Delivered(ctx context.Context, d iam.Delivery) (bool, error) {
-	t, err := beginCheck(ctx, "AWSCredentials", d, []string{"aws", "memory"}, s.Path, homePath("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"))
+	t, err := beginCheck(ctx, "AWSCredentials", d, awsAccepts, s.Path, homePath("AWS_SHARED_CREDENTIALS_FILE", ".aws", "credentials"))
 	if err != nil {
 		return false, err
 	}

@@ -90,6 +90,10 @@ type CloudsYAML struct {
 	AuthType string
 }
 
+// cloudsYAMLAccepts are the keys CloudsYAML holds: not EC2 credentials,
+// nor OVHcloud local users' tokens, which clouds.yaml has no place for.
+var cloudsYAMLAccepts = accepts{[]string{"openstack", "ovh", "memory"}, []iam.KeyKind{iam.KeyApplicationCredential, iam.KeyOAuth2Client, iam.KeyAccessKey}}
+
 var (
 	_ iam.Sink             = CloudsYAML{}
 	_ iam.DeliveryVerifier = CloudsYAML{}
@@ -97,7 +101,7 @@ var (
 
 // Deliver writes d's key as the cloud entry, atomically, mode 0600.
 func (s CloudsYAML) Deliver(ctx context.Context, d iam.Delivery) error {
-	t, err := begin(ctx, "CloudsYAML", d, []string{"openstack", "ovh", "memory"}, s.Path, homePath("OS_CLIENT_CONFIG_FILE", ".config", "openstack", "clouds.yaml"))
+	t, err := begin(ctx, "CloudsYAML", d, cloudsYAMLAccepts, s.Path, homePath("OS_CLIENT_CONFIG_FILE", ".config", "openstack", "clouds.yaml"))
 	if err != nil {
 		return err
 	}
@@ -301,7 +305,7 @@ func isYAMLNull(n *yaml.Node) bool {
 // application_credential_id or client_id (see iam.DeliveryVerifier). A
 // missing file or entry is false.
 func (s CloudsYAML) Delivered(ctx context.Context, d iam.Delivery) (bool, error) {
-	t, err := beginCheck(ctx, "CloudsYAML", d, []string{"openstack", "ovh", "memory"}, s.Path, homePath("OS_CLIENT_CONFIG_FILE", ".config", "openstack", "clouds.yaml"))
+	t, err := beginCheck(ctx, "CloudsYAML", d, cloudsYAMLAccepts, s.Path, homePath("OS_CLIENT_CONFIG_FILE", ".config", "openstack", "clouds.yaml"))
 	if err != nil {
 		return false, err
 	}

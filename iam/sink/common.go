@@ -38,20 +38,27 @@ func (t target) ioFail(msg string, err error) error {
 	return t.fail(kind, msg, err)
 }
 
+// accepts says which keys a sink can hold.
+type accepts struct {
+	providers []string      // the providers it serves
+	kinds     []iam.KeyKind // the kinds of keys; nil: any
+}
+
 // begin checks the delivery and resolves the file: a Delivery without a
-// key, key ID or secret, or from a provider the sink does not serve, is
-// ErrInvalid. path is the sink's Path field; def computes the default.
-func begin(ctx context.Context, sinkName string, d iam.Delivery, serves []string, path string, def func() (string, error)) (target, error) {
-	return start(ctx, sinkName, d, serves, path, def, true)
+// key, key ID or secret, from a provider the sink does not serve, or of a
+// kind of key it cannot hold, is ErrInvalid. path is the sink's Path
+// field; def computes the default.
+func begin(ctx context.Context, sinkName string, d iam.Delivery, a accepts, path string, def func() (string, error)) (target, error) {
+	return start(ctx, sinkName, d, a, path, def, true)
 }
 
 // beginCheck is begin for DeliveryVerifier.Delivered, whose Delivery has
 // a key ID but no secret.
-func beginCheck(ctx context.Context, sinkName string, d iam.Delivery, serves []string, path string, def func() (string, error)) (target, error) {
-	return start(ctx, sinkName, d, serves, path, def, false)
+func beginCheck(ctx context.Context, sinkName string, d iam.Delivery, a accepts, path string, def func() (string, error)) (target, error) {
+	return start(ctx, sinkName, d, a, path, def, false)
 }
 
-func start(ctx context.Context, sinkName string, d iam.Delivery, serves []string, path string, def func() (string, error), needSecret bool) (target, error) {
+func start(ctx context.Context, sinkName string, d iam.Delivery, a accepts, path string, def func() (string, error), needSecret bool) (target, error) {
 	t := target{sink: sinkName, provider: d.Provider, path: path}
 	if needSecret {
 		t.sink += ".Deliver"
@@ -69,8 +76,15 @@ func start(ctx context.Context, sinkName string, d iam.Delivery, serves []string
 	case needSecret && d.Key.Secret.Reveal() == "":
 		return t, t.fail(iam.ErrInvalid, "the delivered key has no secret (a cloud shows it only in the answer that creates the key)", nil)
 	}
-	if !slices.Contains(serves, d.Provider) {
-		return t, t.fail(iam.ErrInvalid, fmt.Sprintf("%s cannot hold a key of provider %q; it serves %s", sinkName, d.Provider, strings.Join(quoteAll(serves), ", ")), nil)
+	if !slices.Contains(a.providers, d.Provider) {
+		return t, t.fail(iam.ErrInvalid, fmt.Sprintf("%s cannot hold a key of provider %q; it serves %s", sinkName, d.Provider, strings.Join(quoteAll(a.providers), ", ")), nil)
+	}
+	if kind := d.Key.KindOrDefault(d.Provider); a.kinds != nil && kind != "" && !slices.Contains(a.kinds, kind) {
+		var ks []string
+		for _, k := range a.kinds {
+			ks = append(ks, string(k))
+		}
+		return t, t.fail(iam.ErrInvalid, fmt.Sprintf("%s cannot hold a key of kind %q; it holds %s", sinkName, kind, strings.Join(quoteAll(ks), ", ")), nil)
 	}
 	if t.path == "" {
 		p, err := def()

@@ -5,7 +5,7 @@
 //	AWSCredentials  ~/.aws/credentials   [profile] aws_access_key_id / aws_secret_access_key
 //	OutscaleConfig  ~/.osc/config.json   "profile": {access_key, secret_key, region, endpoints.api}
 //	CloudsYAML      clouds.yaml          v3applicationcredential, or OVHcloud's v3oidcclientcredentials
-//	OVHConf         ~/.ovh.conf          [endpoint] client_id / client_secret
+//	OVHConf         ~/.ovh.conf          [endpoint] client_id / client_secret, or access_token
 //	Dotenv          a .env file          AWS_ACCESS_KEY_ID=…, OSC_ACCESS_KEY=…, OS_…, OVH_CLIENT_ID=…
 //
 // and iam.SinkFunc for anything else (a secret store, a message to
@@ -17,6 +17,14 @@
 //		Policy: policy.ReadOnly(policy.Compute),
 //		Sink:   sink.AWSCredentials{Profile: "watcher"},
 //	})
+//
+// What a sink writes depends on the key's kind (iam.AccessKey.Kind) as
+// well as its provider: an OVHcloud local user's personal access token
+// goes to access_token or OVH_ACCESS_TOKEN, not to a client's fields; an
+// OpenStack EC2 credential goes to AWSCredentials or to Dotenv's AWS_…
+// variables, for EC2- and S3-compatible clients. A sink refuses
+// (ErrInvalid) a kind it has no place for, such as an EC2 credential in
+// clouds.yaml.
 //
 // # What every sink guarantees
 //

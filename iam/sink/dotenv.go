@@ -42,8 +42,9 @@ type EnvVar struct {
 	From Source
 }
 
-// DotenvPreset returns the variables Dotenv writes for a provider's key,
-// in file order (nil for an unknown provider):
+// DotenvPreset returns the variables Dotenv writes for a provider's key of
+// the given kind ("" for the provider's default, see iam.DefaultKeyKind),
+// in file order (nil for a provider or kind it does not know):
 //
 //	aws:       AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_REGION,
 //	           AWS_ENDPOINT_URL; removes AWS_SESSION_TOKEN
@@ -51,12 +52,35 @@ type EnvVar struct {
 //	openstack: OS_AUTH_TYPE=v3applicationcredential, OS_AUTH_URL,
 //	           OS_APPLICATION_CREDENTIAL_ID, OS_APPLICATION_CREDENTIAL_SECRET,
 //	           OS_REGION_NAME
+//	openstack, iam.KeyEC2Credential (for EC2- and S3-compatible clients):
+//	           AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY; removes
+//	           AWS_SESSION_TOKEN
 //	ovh:       OVH_ENDPOINT, OVH_CLIENT_ID, OVH_CLIENT_SECRET
+//	ovh, iam.KeyPersonalAccessToken (a local user's token):
+//	           OVH_ENDPOINT, OVH_ACCESS_TOKEN
 //	memory:    IAMKIT_ACCESS_KEY_ID, IAMKIT_SECRET_ACCESS_KEY
 //
 // The region and endpoint variables come from Delivery.Settings and are
 // written only when set there.
-func DotenvPreset(provider string) []EnvVar {
+func DotenvPreset(provider string, kind iam.KeyKind) []EnvVar {
+	if kind == "" {
+		kind = iam.DefaultKeyKind(provider)
+	}
+	switch {
+	case provider == "openstack" && kind == iam.KeyEC2Credential:
+		return []EnvVar{
+			{"AWS_ACCESS_KEY_ID", KeyID},
+			{"AWS_SECRET_ACCESS_KEY", KeySecret},
+			{"AWS_SESSION_TOKEN", Unset},
+		}
+	case provider == "ovh" && kind == iam.KeyPersonalAccessToken:
+		return []EnvVar{
+			{"OVH_ENDPOINT", FromSetting(iam.SettingEndpoint)},
+			{"OVH_ACCESS_TOKEN", KeySecret},
+		}
+	case kind != iam.DefaultKeyKind(provider):
+		return nil
+	}
 	switch provider {
 	case "aws":
 		return []EnvVar{
@@ -96,10 +120,32 @@ func DotenvPreset(provider string) []EnvVar {
 	return nil
 }
 
-// dotenvConflicts are variables that, next to a preset's, make the tool
-// fail: go-ovh refuses two kinds of credentials.
-var dotenvConflicts = map[string][]string{
-	"ovh": {"OVH_APPLICATION_KEY", "OVH_APPLICATION_SECRET", "OVH_CONSUMER_KEY", "OVH_ACCESS_TOKEN"},
+// dotenvConflicts returns the variables that, next to a preset's, make
+// the tool fail: go-ovh refuses two kinds of credentials.
+func dotenvConflicts(provider string, kind iam.KeyKind) []string {
+	if provider != "ovh" {
+		return nil
+	}
+	if kind == iam.KeyPersonalAccessToken {
+		return []string{"OVH_APPLICATION_KEY", "OVH_APPLICATION_SECRET", "OVH_CONSUMER_KEY", "OVH_CLIENT_ID", "OVH_CLIENT_SECRET"}
+	}
+	return []string{"OVH_APPLICATION_KEY", "OVH_APPLICATION_SECRET", "OVH_CONSUMER_KEY", "OVH_ACCESS_TOKEN"}
+}
+
+// dotenvAccepts are the keys Dotenv's presets hold.
+var dotenvAccepts = accepts{
+	[]string{"aws", "outscale", "openstack", "ovh", "memory"},
+	[]iam.KeyKind{iam.KeyAccessKey, iam.KeyApplicationCredential, iam.KeyEC2Credential, iam.KeyOAuth2Client, iam.KeyPersonalAccessToken},
+}
+
+// dotenvVars returns the variables s writes for d and the keys it
+// accepts: s.Vars for d's provider, or the preset of d's provider and
+// kind.
+func (s Dotenv) dotenvVars(d iam.Delivery) (func() []EnvVar, accepts) {
+	if s.Vars != nil {
+		return func() []EnvVar { return s.Vars }, accepts{providers: []string{d.Provider}}
+	}
+	return func() []EnvVar { return DotenvPreset(d.Provider, d.Key.KindOrDefault(d.Provider)) }, dotenvAccepts
 }
 
 // Dotenv writes the key as KEY=value lines of a dotenv file, the file
@@ -125,10 +171,11 @@ type Dotenv struct {
 	// one tool's directory).
 	Path string
 	// Vars are the variables to write. Default: DotenvPreset of the
-	// delivery's provider. With the ovh preset, a file that already sets
-	// OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY or
-	// OVH_ACCESS_TOKEN is not touched (ErrConflict): go-ovh refuses two
-	// kinds of credentials.
+	// delivery's provider and key kind. With the ovh presets, a file that
+	// already sets the variables of another kind of OVHcloud credentials
+	// (OVH_APPLICATION_KEY, OVH_APPLICATION_SECRET, OVH_CONSUMER_KEY, and
+	// OVH_ACCESS_TOKEN or OVH_CLIENT_ID and OVH_CLIENT_SECRET) is not
+	// touched (ErrConflict): go-ovh refuses two kinds of credentials.
 	Vars []EnvVar
 }
 
@@ -141,17 +188,16 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Deliver writes d's key into the file, atomically, mode 0600.
 func (s Dotenv) Deliver(ctx context.Context, d iam.Delivery) error {
-	vars := s.Vars
-	serves := []string{d.Provider}
-	if vars == nil {
-		vars = DotenvPreset(d.Provider)
-		serves = []string{"aws", "outscale", "openstack", "ovh", "memory"}
-	}
-	t, err := begin(ctx, "Dotenv", d, serves, s.Path, func() (string, error) {
+	varsOf, a := s.dotenvVars(d)
+	t, err := begin(ctx, "Dotenv", d, a, s.Path, func() (string, error) {
 		return "", fmt.Errorf("Dotenv.Path is required")
 	})
 	if err != nil {
 		return err
+	}
+	vars := varsOf()
+	if len(vars) == 0 {
+		return t.fail(iam.ErrInvalid, fmt.Sprintf("no preset for a key of kind %q of provider %q: set Vars", d.Key.KindOrDefault(d.Provider), d.Provider), nil)
 	}
 
 	type assign struct {
@@ -206,7 +252,7 @@ func (s Dotenv) Deliver(ctx context.Context, d iam.Delivery) error {
 	if s.Vars == nil {
 		var found []string
 		for _, a := range assigns {
-			if slices.Contains(dotenvConflicts[d.Provider], a.name) && !slices.Contains(found, a.name) {
+			if slices.Contains(dotenvConflicts(d.Provider, d.Key.KindOrDefault(d.Provider)), a.name) && !slices.Contains(found, a.name) {
 				found = append(found, a.name)
 			}
 		}
@@ -332,23 +378,25 @@ func dotenvQuote(v string) (string, bool) {
 // ID (From KeyID) to d's key ID (see iam.DeliveryVerifier). A missing file
 // is false.
 func (s Dotenv) Delivered(ctx context.Context, d iam.Delivery) (bool, error) {
-	vars := s.Vars
-	serves := []string{d.Provider}
-	if vars == nil {
-		vars = DotenvPreset(d.Provider)
-		serves = []string{"aws", "outscale", "openstack", "ovh", "memory"}
-	}
-	t, err := beginCheck(ctx, "Dotenv", d, serves, s.Path, func() (string, error) {
+	varsOf, a := s.dotenvVars(d)
+	t, err := beginCheck(ctx, "Dotenv", d, a, s.Path, func() (string, error) {
 		return "", fmt.Errorf("Dotenv.Path is required")
 	})
 	if err != nil {
 		return false, err
+	}
+	vars := varsOf()
+	if len(vars) == 0 {
+		return false, t.fail(iam.ErrInvalid, fmt.Sprintf("no preset for a key of kind %q of provider %q: set Vars", d.Key.KindOrDefault(d.Provider), d.Provider), nil)
 	}
 	var idVars []string
 	for _, v := range vars {
 		if v.From == KeyID {
 			idVars = append(idVars, v.Name)
 		}
+	}
+	if len(idVars) == 0 && s.Vars == nil {
+		return false, t.fail(iam.ErrUnsupported, "the file holds this kind of key without its ID", nil)
 	}
 	if len(idVars) == 0 {
 		return false, t.fail(iam.ErrInvalid, "no variable holds the key ID (From KeyID)", nil)

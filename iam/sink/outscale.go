@@ -52,7 +52,7 @@ var (
 
 // Deliver writes d's key into the profile, atomically, mode 0600.
 func (s OutscaleConfig) Deliver(ctx context.Context, d iam.Delivery) error {
-	t, err := begin(ctx, "OutscaleConfig", d, []string{"outscale", "memory"}, s.Path, homePath("OSC_CONFIG_FILE", ".osc", "config.json"))
+	t, err := begin(ctx, "OutscaleConfig", d, accepts{[]string{"outscale", "memory"}, []iam.KeyKind{iam.KeyAccessKey}}, s.Path, homePath("OSC_CONFIG_FILE", ".osc", "config.json"))
 	if err != nil {
 		return err
 	}
@@ -216,7 +216,7 @@ func jsonString(s string) json.RawMessage {
 // Delivered reports whether the profile's access_key is d's key ID (see
 // iam.DeliveryVerifier). A missing file or profile is false.
 func (s OutscaleConfig) Delivered(ctx context.Context, d iam.Delivery) (bool, error) {
-	t, err := beginCheck(ctx, "OutscaleConfig", d, []string{"outscale", "memory"}, s.Path, homePath("OSC_CONFIG_FILE", ".osc", "config.json"))
+	t, err := beginCheck(ctx, "OutscaleConfig", d, accepts{[]string{"outscale", "memory"}, []iam.KeyKind{iam.KeyAccessKey}}, s.Path, homePath("OSC_CONFIG_FILE", ".osc", "config.json"))
 	if err != nil {
 		return false, err
 	}

@@ -19,15 +19,19 @@ import (
 //	client_id=0f0f0f0f0f0f0f0f
 //	client_secret=…
 //
-// The section is the API endpoint the client is used with. Only its
-// client_id and client_secret change; other sections, other keys,
-// comments and blank lines stay byte for byte, and so does the [default]
-// section: "endpoint=" is written only into a new file.
+// A local user's key (a personal access token, iam.KeyPersonalAccessToken)
+// is written as access_token=… instead.
+//
+// The section is the API endpoint the client is used with. Only those
+// keys change; other sections, other keys, comments and blank lines stay
+// byte for byte, and so does the [default] section: "endpoint=" is
+// written only into a new file.
 //
 // go-ovh refuses a section holding two kinds of credentials, so a section
-// that already holds application_key, application_secret, consumer_key or
-// access_token is not touched: Deliver returns ErrConflict (write to
-// another file, or remove those keys).
+// that already holds another kind (application_key, application_secret,
+// consumer_key, and access_token or client_id and client_secret) is not
+// touched: Deliver returns ErrConflict (write to another file, or remove
+// those keys).
 //
 // It serves the "ovh" provider, and "memory".
 type OVHConf struct {
@@ -47,17 +51,28 @@ var (
 	_ iam.DeliveryVerifier = OVHConf{}
 )
 
-// ovhOtherAuth are the keys of go-ovh's other authentication methods.
-var ovhOtherAuth = []string{"application_key", "application_secret", "consumer_key", "access_token"}
+// ovhConfAccepts are the keys OVHConf holds.
+var ovhConfAccepts = accepts{[]string{"ovh", "memory"}, []iam.KeyKind{iam.KeyOAuth2Client, iam.KeyPersonalAccessToken, iam.KeyAccessKey}}
+
+// ovhOtherAuth returns the ovh.conf keys of go-ovh's authentication
+// methods other than the one a key of kind uses.
+func ovhOtherAuth(kind iam.KeyKind) []string {
+	if kind == iam.KeyPersonalAccessToken {
+		return []string{"application_key", "application_secret", "consumer_key", "client_id", "client_secret"}
+	}
+	return []string{"application_key", "application_secret", "consumer_key", "access_token"}
+}
 
 // Deliver writes d's key into the endpoint's section, atomically, mode
 // 0600.
 func (s OVHConf) Deliver(ctx context.Context, d iam.Delivery) error {
-	t, err := begin(ctx, "OVHConf", d, []string{"ovh", "memory"}, s.Path, homePath("", ".ovh.conf"))
+	t, err := begin(ctx, "OVHConf", d, ovhConfAccepts, s.Path, homePath("", ".ovh.conf"))
 	if err != nil {
 		return err
 	}
-	if !iniValueOK(d.Key.ID, true) {
+	kind := d.Key.KindOrDefault(d.Provider)
+	token := kind == iam.KeyPersonalAccessToken
+	if !token && !iniValueOK(d.Key.ID, true) {
 		return t.fail(iam.ErrInvalid, "the client ID cannot be written to ovh.conf as it is", nil)
 	}
 	if !iniValueOK(d.Key.Secret.Reveal(), true) {
@@ -84,7 +99,7 @@ func (s OVHConf) Deliver(ctx context.Context, d iam.Delivery) error {
 	}
 	if cur, ok := doc.section(section); ok {
 		var others []string
-		for _, k := range ovhOtherAuth {
+		for _, k := range ovhOtherAuth(kind) {
 			if cur[k] != "" {
 				others = append(others, k)
 			}
@@ -96,10 +111,11 @@ func (s OVHConf) Deliver(ctx context.Context, d iam.Delivery) error {
 	if !exists || len(strings.TrimSpace(string(old))) == 0 {
 		doc.set("default", []kv{{"endpoint", section}}, nil, "=")
 	}
-	doc.set(section, []kv{
-		{"client_id", d.Key.ID},
-		{"client_secret", d.Key.Secret.Reveal()},
-	}, nil, "=")
+	values := []kv{{"client_id", d.Key.ID}, {"client_secret", d.Key.Secret.Reveal()}}
+	if token {
+		values = []kv{{"access_token", d.Key.Secret.Reveal()}}
+	}
+	doc.set(section, values, nil, "=")
 	return t.write(ctx, doc.bytes())
 }
 
@@ -108,9 +124,12 @@ func (s OVHConf) Deliver(ctx context.Context, d iam.Delivery) error {
 // Delivery that iam.Recover passes has no Settings to pick the section
 // from). See iam.DeliveryVerifier. A missing file is false.
 func (s OVHConf) Delivered(ctx context.Context, d iam.Delivery) (bool, error) {
-	t, err := beginCheck(ctx, "OVHConf", d, []string{"ovh", "memory"}, s.Path, homePath("", ".ovh.conf"))
+	t, err := beginCheck(ctx, "OVHConf", d, ovhConfAccepts, s.Path, homePath("", ".ovh.conf"))
 	if err != nil {
 		return false, err
+	}
+	if d.Key.KindOrDefault(d.Provider) == iam.KeyPersonalAccessToken {
+		return false, t.fail(iam.ErrUnsupported, "ovh.conf holds a personal access token without its name", nil)
 	}
 	b, _, err := t.read()
 	if err != nil {

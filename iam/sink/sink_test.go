@@ -717,3 +717,69 @@ func TestDotenvOVHConflict(t *testing.T) {
 		t.Errorf("custom Vars: %v", err)
 	}
 }
+
+// TestKindMismatch: a sink refuses a kind of key it has no place for,
+// before touching the file, and says which kind.
+func TestKindMismatch(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	appCred := delivery("openstack", map[string]string{iam.SettingAuthURL: "https://keystone.example:5000/v3"})
+	appCred.Key.Kind = iam.KeyApplicationCredential
+	cases := []struct {
+		sink iam.Sink
+		d    iam.Delivery
+		kind iam.KeyKind
+	}{
+		{CloudsYAML{Path: filepath.Join(dir, "c.yaml")}, ec2Key(), iam.KeyEC2Credential},
+		{CloudsYAML{Path: filepath.Join(dir, "c.yaml")}, ovhToken(), iam.KeyPersonalAccessToken},
+		{AWSCredentials{Path: filepath.Join(dir, "a")}, appCred, iam.KeyApplicationCredential},
+		{AWSCredentials{Path: filepath.Join(dir, "a")}, delivery("openstack", nil), iam.KeyApplicationCredential}, // no Kind: the default
+		{OVHConf{Path: filepath.Join(dir, "ovh.conf")}, func() iam.Delivery { d := ovhKey(); d.Key.Kind = iam.KeyEC2Credential; return d }(), iam.KeyEC2Credential},
+	}
+	for _, c := range cases {
+		err := c.sink.Deliver(ctx, c.d)
+		if !errors.Is(err, iam.ErrInvalid) || !strings.Contains(err.Error(), string(c.kind)) {
+			t.Errorf("%T with a %s key: err = %v, want ErrInvalid naming the kind", c.sink, c.kind, err)
+		}
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) > 0 {
+		t.Errorf("refused deliveries left files: %v", entries)
+	}
+}
+
+// TestOVHTokenConflicts: go-ovh refuses a section or environment holding
+// two kinds of credentials, so a token is not written next to a service
+// account's client, nor a client next to a token.
+func TestOVHTokenConflicts(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		name, file, before string
+		sink               func(p string) iam.Sink
+		d                  iam.Delivery
+		names              string // what the error must name
+	}{
+		{"token next to client", "ovh.conf", "[ovh-eu]\nclient_id=abc\nclient_secret=def\n",
+			func(p string) iam.Sink { return OVHConf{Path: p, Endpoint: "ovh-eu"} }, ovhToken(), "client_id"},
+		{"client next to token", "ovh.conf", "[ovh-eu]\naccess_token=abc\n",
+			func(p string) iam.Sink { return OVHConf{Path: p, Endpoint: "ovh-eu"} }, ovhKey(), "access_token"},
+		{"dotenv token next to client", ".env", "OVH_CLIENT_ID=abc\nOVH_CLIENT_SECRET=def\n",
+			func(p string) iam.Sink { return Dotenv{Path: p} }, ovhToken(), "OVH_CLIENT_ID"},
+		{"dotenv client next to token", ".env", "OVH_ACCESS_TOKEN=abc\n",
+			func(p string) iam.Sink { return Dotenv{Path: p} }, ovhKey(), "OVH_ACCESS_TOKEN"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			p := filepath.Join(t.TempDir(), c.file)
+			if err := os.WriteFile(p, []byte(c.before), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			err := c.sink(p).Deliver(ctx, c.d)
+			if !errors.Is(err, iam.ErrConflict) || !strings.Contains(err.Error(), c.names) {
+				t.Errorf("err = %v, want ErrConflict naming %s", err, c.names)
+			}
+			if got, _ := os.ReadFile(p); string(got) != c.before {
+				t.Errorf("file changed:\n%s", got)
+			}
+		})
+	}
+}

@@ -26,7 +26,7 @@ type accessKey struct {
 
 // view returns the key without its secret.
 func (k *accessKey) view() *iam.AccessKey {
-	return &iam.AccessKey{ID: k.id, User: k.user, Status: k.status, CreatedAt: k.created, ExpiresAt: k.expires}
+	return &iam.AccessKey{ID: k.id, Kind: iam.KeyAccessKey, User: k.user, Status: k.status, CreatedAt: k.created, ExpiresAt: k.expires}
 }
 
 // sortKey orders a user's keys by creation.

@@ -28,6 +28,9 @@ func (e *env) newKey(user string, opts *iam.KeyOptions) *iam.AccessKey {
 	if k.Secret.Reveal() == k.ID {
 		e.t.Errorf("CreateAccessKey: the secret is the key ID")
 	}
+	if k.Kind == "" {
+		e.t.Errorf("CreateAccessKey(%s): the key has no Kind (a sink needs it to know what to write)", user)
+	}
 	return k
 }
 
@@ -61,8 +64,9 @@ func testKeyLifecycle(e *env) {
 		if err != nil {
 			return err
 		}
-		if got.User != u.Name || got.Status != iam.KeyActive || got.CreatedAt.IsZero() {
-			return fmt.Errorf("listed key = User %q, Status %q, CreatedAt %v; want %q, Active and a creation time", got.User, got.Status, got.CreatedAt, u.Name)
+		if got.User != u.Name || got.Status != iam.KeyActive || got.CreatedAt.IsZero() || got.Kind != k.Kind {
+			return fmt.Errorf("listed key = User %q, Status %q, CreatedAt %v, Kind %q; want %q, Active, a creation time and %q as created",
+				got.User, got.Status, got.CreatedAt, got.Kind, u.Name, k.Kind)
 		}
 		if !got.Secret.IsZero() {
 			return fmt.Errorf("listed key carries a secret")

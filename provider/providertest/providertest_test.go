@@ -204,6 +204,15 @@ var mutants = map[string]struct {
 			return m.Provider.DeleteUser(context.WithoutCancel(ctx), n)
 		}
 	}},
+	"kindless-key": {`CreateAccessKey\(.*\): the key has no Kind`, func(m *mutant) {
+		m.createKey = func(ctx context.Context, u string, o *iam.KeyOptions) (*iam.AccessKey, error) {
+			k, err := m.Provider.CreateAccessKey(ctx, u, o)
+			if k != nil {
+				k.Kind = ""
+			}
+			return k, err
+		}
+	}},
 	"lies-about-key-limit": {`CreateAccessKey beyond Capabilities.MaxKeysPerUser \(1\): got <nil>`, func(m *mutant) {
 		m.caps = func() iam.Capabilities {
 			c := m.Provider.Capabilities()
@@ -221,6 +230,7 @@ type mutant struct {
 	deleteUser func(context.Context, string) error
 	listUsers  func(context.Context) iter.Seq2[*iam.User, error]
 	deleteKey  func(context.Context, string, string) error
+	createKey  func(context.Context, string, *iam.KeyOptions) (*iam.AccessKey, error)
 	caps       func() iam.Capabilities
 }
 
@@ -257,6 +267,13 @@ func (m *mutant) DeleteAccessKey(ctx context.Context, u, id string) error {
 		return m.deleteKey(ctx, u, id)
 	}
 	return m.Provider.DeleteAccessKey(ctx, u, id)
+}
+
+func (m *mutant) CreateAccessKey(ctx context.Context, u string, o *iam.KeyOptions) (*iam.AccessKey, error) {
+	if m.createKey != nil {
+		return m.createKey(ctx, u, o)
+	}
+	return m.Provider.CreateAccessKey(ctx, u, o)
 }
 
 func (m *mutant) Capabilities() iam.Capabilities {
