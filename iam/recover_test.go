@@ -214,18 +214,27 @@ func TestProvisionDeliveryFailureDeletesKey(t *testing.T) {
 
 // Without a sink that can tell, a run that died handing its key over keeps
 // the key and says so.
-func TestRecoverUnverifiedDelivery(t *testing.T) {
-	ctx := context.Background()
+// diedBeforeDeliver runs a Provision that dies as it hands its key to a
+// sink that cannot say whether the key arrived, and returns the provider
+// and the journal it left.
+func diedBeforeDeliver(t *testing.T) (*memory.Provider, iam.Journal) {
+	t.Helper()
 	mem := memory.New()
 	c := &crashing{Provider: mem, n: 7}
 	var delivered []string
 	sa := monitoring
 	sa.Journal = iam.NewMemoryJournal()
 	sa.Sink = iam.SinkFunc(c.sink(&delivered).Deliver)
-	if died, _ := provisionCrashing(ctx, c, sa); died != "before Deliver" {
+	if died, _ := provisionCrashing(context.Background(), c, sa); died != "before Deliver" {
 		t.Fatalf("died %q", died)
 	}
-	recs, err := iam.Recover(ctx, mem, sa.Journal)
+	return mem, sa.Journal
+}
+
+func TestRecoverUnverifiedDelivery(t *testing.T) {
+	ctx := context.Background()
+	mem, j := diedBeforeDeliver(t)
+	recs, err := iam.Recover(ctx, mem, j)
 	if err != nil || len(recs) != 1 || !recs[0].Completed || !recs[0].Unverified || recs[0].KeyID == "" {
 		t.Fatalf("%+v %v", recs, err)
 	}
@@ -301,17 +310,9 @@ func (u *unverifiable) Delivered(_ context.Context, d iam.Delivery) (bool, error
 // all; the sink is told the key's kind, from the journal.
 func TestRecoverUnverifiableKind(t *testing.T) {
 	ctx := context.Background()
-	mem := memory.New()
-	c := &crashing{Provider: mem, n: 7}
-	var delivered []string
-	sa := monitoring
-	sa.Journal = iam.NewMemoryJournal()
-	sa.Sink = iam.SinkFunc(c.sink(&delivered).Deliver)
-	if died, _ := provisionCrashing(ctx, c, sa); died != "before Deliver" {
-		t.Fatalf("died %q", died)
-	}
+	mem, j := diedBeforeDeliver(t)
 	v := &unverifiable{}
-	recs, err := iam.Recover(ctx, mem, sa.Journal, iam.WithSink(v))
+	recs, err := iam.Recover(ctx, mem, j, iam.WithSink(v))
 	if err != nil || len(recs) != 1 || !recs[0].Completed || !recs[0].Unverified {
 		t.Fatalf("Recover = %+v, %v; want one completed, unverified run", recs, err)
 	}
