@@ -61,7 +61,16 @@
 // AddUserToGroup sets the user's group (ErrConflict while it is in another
 // non-default group), RemoveUserFromGroup puts it back in DEFAULT,
 // ListGroupsForUser lists its group unless it is a default one, and
-// iam.Provision names the group's URN in the group's policy.
+// iam.Provision names the group's URN in the group's policy. A group's
+// role (ADMIN, REGULAR, UNPRIVILEGED or NONE) gives its members rights on
+// the whole account beyond their IAM policies, so a local user goes only
+// into groups of role NONE: AddUserToGroup refuses any other group with
+// ErrInvalid, before any change, and CreateUser and RemoveUserFromGroup,
+// which put the user in DEFAULT, are refused the same way while DEFAULT's
+// role is not NONE (OVHcloud does not document it: the provider reads it
+// at its first need and remembers it). Options.AllowPrivilegedGroups
+// lifts the refusal, and with it iamkit's no-widening guarantee for those
+// users.
 //
 // A local user's access keys are its personal access tokens (PATs,
 // /me/identity/user/{user}/token): bearer tokens that authenticate API

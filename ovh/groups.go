@@ -49,6 +49,63 @@ func (p *Provider) getGroup(ctx context.Context, op, name string) (*group, error
 	return &g, nil
 }
 
+// roleNone is the group role that grants nothing on the account: a
+// member's rights are then those of the IAM policies only.
+const roleNone = "NONE"
+
+// checkRole refuses, with ErrInvalid, to put a user in group g (why says
+// how the call would) when g's account-wide role is not NONE, unless
+// Options.AllowPrivilegedGroups.
+func (p *Provider) checkRole(op, resource string, g *group, why string) error {
+	if g.Role == roleNone || p.allowPriv {
+		return nil
+	}
+	role := "role " + g.Role
+	if g.Role == "" {
+		role = "a role OVHcloud did not give"
+	}
+	return fail(op, resource, iam.ErrInvalid, why+" group "+g.Name+", which has "+role+
+		": OVHcloud grants a group's role to its members on the whole account, beyond their IAM policies, so the user's access keys "+
+		"could do more than its policies allow; iamkit uses groups of role NONE only (set ovh.Options.AllowPrivilegedGroups to allow it)")
+}
+
+// defaultGroupOf returns the DEFAULT group, read at the first call of the
+// provider and then remembered (a failed read is not).
+func (p *Provider) defaultGroupOf(ctx context.Context, op string) (*group, error) {
+	var g *group
+	select {
+	case g = <-p.defGroup:
+	case <-ctx.Done():
+		return nil, wrap(op, "group/"+defaultGroup, ctx.Err())
+	}
+	if g != nil {
+		p.defGroup <- g
+		return g, nil
+	}
+	g, err := p.getGroup(ctx, op, defaultGroup)
+	if err != nil {
+		p.defGroup <- nil
+		return nil, err
+	}
+	p.defGroup <- g
+	return g, nil
+}
+
+// checkDefaultRole refuses, as checkRole, a call that would put a user in
+// the DEFAULT group while that group's role is not NONE. It reads the
+// group once per provider, and not at all with
+// Options.AllowPrivilegedGroups.
+func (p *Provider) checkDefaultRole(ctx context.Context, op, resource, why string) error {
+	if p.allowPriv {
+		return nil
+	}
+	g, err := p.defaultGroupOf(ctx, op)
+	if err != nil {
+		return err
+	}
+	return p.checkRole(op, resource, g, why)
+}
+
 // CreateGroup creates a local identity group with the role NONE: its
 // rights come from the policies that name it.
 func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, error) {
@@ -57,7 +114,7 @@ func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, er
 		return nil, err
 	}
 	var g group
-	body := groupRequest{Name: name, Description: "iamkit group", Role: "NONE"}
+	body := groupRequest{Name: name, Description: "iamkit group", Role: roleNone}
 	if err := p.call(ctx, http.MethodPost, "/me/identity/group", body, &g); err != nil {
 		return nil, wrap(op, "group/"+name, err)
 	}
@@ -135,7 +192,11 @@ const noMembership = "OVHcloud service accounts cannot join identity groups (onl
 // AddUserToGroup returns ErrUnsupported: service accounts cannot join
 // groups on OVHcloud. With Options.LocalUsers it sets the local user's
 // group (ErrConflict while the user is in another, non-default, group:
-// a local user has one group).
+// a local user has one group). A group whose account-wide role is not
+// NONE (one made outside iamkit, or OVHcloud's ADMIN, REGULAR and
+// UNPRIVILEGED) is refused with ErrInvalid unless
+// Options.AllowPrivilegedGroups: its role would give the user rights its
+// policies do not.
 func (p *Provider) AddUserToGroup(ctx context.Context, grp, user string) error {
 	const op = "AddUserToGroup"
 	if err := checkName(op, names.Group, grp); err != nil {
@@ -151,7 +212,9 @@ func (p *Provider) AddUserToGroup(ctx context.Context, grp, user string) error {
 }
 
 // RemoveUserFromGroup returns ErrUnsupported, as AddUserToGroup. With
-// Options.LocalUsers it puts the member back in the DEFAULT group.
+// Options.LocalUsers it puts the member back in the DEFAULT group,
+// refused with ErrInvalid, as AddUserToGroup, while that group's role is
+// not NONE.
 func (p *Provider) RemoveUserFromGroup(ctx context.Context, grp, user string) error {
 	const op = "RemoveUserFromGroup"
 	if err := checkName(op, names.Group, grp); err != nil {

@@ -125,7 +125,12 @@ func (p *Provider) locals(ctx context.Context, op string) iter.Seq2[*localUser, 
 	}
 }
 
+// createLocal creates local user name in the DEFAULT group: ErrInvalid,
+// before anything is created, while that group's role is not NONE.
 func (p *Provider) createLocal(ctx context.Context, op, name string) (*iam.User, error) {
+	if err := p.checkDefaultRole(ctx, op, "user/"+name, "a new local user is placed in"); err != nil {
+		return nil, err
+	}
 	body := localUserRequest{Login: name, Description: localDesc, Group: defaultGroup}
 	if err := p.call(ctx, http.MethodPost, "/me/identity/user", body, nil); err != nil {
 		return nil, wrap(op, "user/"+name, err)
@@ -185,10 +190,14 @@ func (p *Provider) setLocalGroup(ctx context.Context, op string, u *localUser, g
 }
 
 // addLocal puts the user in group grp: a local user belongs to one group,
-// so ErrConflict while it belongs to another (non-default) one.
+// so ErrConflict while it belongs to another (non-default) one; ErrInvalid
+// when grp's role is not NONE (checkRole).
 func (p *Provider) addLocal(ctx context.Context, op, grp, user string) error {
 	g, err := p.getGroup(ctx, op, grp)
 	if err != nil {
+		return err
+	}
+	if err := p.checkRole(op, "group/"+grp, g, "user "+user+" would join"); err != nil {
 		return err
 	}
 	u, err := p.findLocal(ctx, op, user)
@@ -204,7 +213,8 @@ func (p *Provider) addLocal(ctx context.Context, op, grp, user string) error {
 	return p.setLocalGroup(ctx, op, u, g.Name)
 }
 
-// removeLocal puts the user back in the default group.
+// removeLocal puts the user back in the default group: ErrInvalid while
+// that group's role is not NONE.
 func (p *Provider) removeLocal(ctx context.Context, op, grp, user string) error {
 	g, err := p.getGroup(ctx, op, grp)
 	if err != nil {
@@ -216,6 +226,9 @@ func (p *Provider) removeLocal(ctx context.Context, op, grp, user string) error 
 	}
 	if u.Group != g.Name || g.DefaultGroup {
 		return fail(op, "group/"+grp, iam.ErrNotFound, "user "+user+" is not a member of the group")
+	}
+	if err := p.checkDefaultRole(ctx, op, "group/"+grp, "user "+user+" would go back to"); err != nil {
+		return err
 	}
 	return p.setLocalGroup(ctx, op, u, defaultGroup)
 }

@@ -69,6 +69,17 @@ type Options struct {
 	// personal access tokens, instead of service accounts (OAuth2
 	// clients).
 	LocalUsers bool
+	// AllowPrivilegedGroups lets local users (LocalUsers) be in an
+	// identity group whose account-wide role is not NONE (ADMIN, REGULAR
+	// or UNPRIVILEGED): AddUserToGroup into such a group, and CreateUser
+	// and RemoveUserFromGroup while the account's DEFAULT group (where
+	// they put the user) has such a role. Without it those calls are
+	// refused with ErrInvalid before any change. The risk: OVHcloud gives
+	// a group's role to its members on the whole account, on top of their
+	// IAM policies, so the user's access keys (personal access tokens) may
+	// do more than the policies iamkit attaches grant; iamkit's
+	// no-widening guarantee then no longer holds for them.
+	AllowPrivilegedGroups bool
 }
 
 // Provider is the OVHcloud adapter of iam.Provider, over
@@ -85,6 +96,14 @@ type Provider struct {
 	idWait   time.Duration
 	local    bool // Options.LocalUsers
 	sent     atomic.Int64
+
+	// allowPriv is Options.AllowPrivilegedGroups.
+	allowPriv bool
+	// defGroup holds one value, the DEFAULT group as first read (nil
+	// until then): taking the value is holding the lock (see
+	// defaultGroupOf), so the group is read once per provider and waiters
+	// honour their context.
+	defGroup chan *group
 
 	// writeMu serializes the changes to service accounts and their keys
 	// made through this provider (OVHcloud has no conditional writes).
@@ -145,12 +164,14 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 		c.Client = &http.Client{}
 	}
 	hc := &http.Client{Transport: c.Client.Transport, CheckRedirect: c.Client.CheckRedirect, Jar: c.Client.Jar, Timeout: c.Timeout}
-	p := &Provider{c: c, hc: hc, tokens: tokens, tokenURL: opts.TokenURL, pageSize: 100, pending: map[string]iam.Secret{}, written: map[string]written{}}
+	p := &Provider{c: c, hc: hc, tokens: tokens, tokenURL: opts.TokenURL, pageSize: 100, pending: map[string]iam.Secret{}, written: map[string]written{}, defGroup: make(chan *group, 1)}
+	p.defGroup <- nil
 	if opts.PageSize > 0 {
 		p.pageSize = opts.PageSize
 	}
 	p.idWait = opts.IdentityWait
 	p.local = opts.LocalUsers
+	p.allowPriv = opts.AllowPrivilegedGroups
 	if p.idWait == 0 {
 		p.idWait = 15 * time.Second
 	}

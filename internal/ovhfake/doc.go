@@ -17,6 +17,7 @@
 //	srv.Endpoint()                             // URL+"/1.0", for go-ovh or ovh.conf
 //	srv.Calls("POST", "/v2/iam/policy")        // 1
 //	srv.FailNext("POST", "/v2/iam/policy", 429, "Client::TooManyRequests", "slow down")
+//	srv.SetGroupRole("DEFAULT", "REGULAR")      // a default group's role, which the API cannot change
 //
 // # Specs
 //
@@ -90,6 +91,9 @@
 //     exist; deleting one deletes its tokens) and groups (ADMIN, DEFAULT, REGULAR and UNPRIVILEGED always
 //     exist and cannot be edited or deleted; deleting a group with users is
 //     409 Client::Conflict); duplicates are 409 Client::Conflict::AlreadyExists;
+//     the documents do not give the default groups' roles: the fake gives
+//     ADMIN, REGULAR and UNPRIVILEGED the role of their name and DEFAULT
+//     the role NONE, and Server.SetGroupRole changes them;
 //   - policies: unique names; resource URNs must read
 //     urn:v1:<region>:(resource|resourceGroup):type[:name] and identity URNs
 //     urn:v1:<region>:identity:(account|user|group|credential):nic[/name],

@@ -240,7 +240,7 @@ func (s *Server) group(name string) (*localGroup, bool) {
 	}
 	for _, d := range defaultGroups {
 		if d.name == name {
-			return &localGroup{Name: d.name, Role: d.role, DefaultGroup: true, Creation: s.st.created, LastUpdate: s.st.created, URN: s.groupURN(d.name)}, true
+			return &localGroup{Name: d.name, Role: s.st.roles[d.name], DefaultGroup: true, Creation: s.st.created, LastUpdate: s.st.created, URN: s.groupURN(d.name)}, true
 		}
 	}
 	return nil, false

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -233,5 +234,77 @@ func TestFailNext(t *testing.T) {
 	}
 	if n := s.Calls("POST", "/v2/iam/policy"); n != 2 {
 		t.Fatalf("calls = %d", n)
+	}
+}
+
+// fatalRecorder also keeps a Fatalf, which ends the calling goroutine as
+// testing's does.
+type fatalRecorder struct {
+	*recorder
+	fatal chan string
+}
+
+func (r *fatalRecorder) Fatalf(format string, args ...any) {
+	r.fatal <- fmt.Sprintf(format, args...)
+	runtime.Goexit()
+}
+
+// TestSetGroupRole: the default groups' roles, which the API cannot
+// change, change through SetGroupRole and are served (against the spec)
+// as changed; a role outside auth.RoleEnum or an unknown group fails the
+// test.
+func TestSetGroupRole(t *testing.T) {
+	rec := &fatalRecorder{recorder: &recorder{TB: t}, fatal: make(chan string, 1)}
+	s := New(rec, Options{})
+	c := s.Client()
+	role := func(name string) string {
+		t.Helper()
+		var g struct {
+			Role         string `json:"role"`
+			DefaultGroup bool   `json:"defaultGroup"`
+		}
+		if err := c.Get("/me/identity/group/"+name, &g); err != nil {
+			t.Fatal(err)
+		}
+		return g.Role
+	}
+	for name, want := range map[string]string{"ADMIN": "ADMIN", "DEFAULT": "NONE", "REGULAR": "REGULAR", "UNPRIVILEGED": "UNPRIVILEGED"} {
+		if got := role(name); got != want {
+			t.Errorf("role of %s: %q, want %q", name, got, want)
+		}
+	}
+	s.SetGroupRole("DEFAULT", "REGULAR")
+	if got := role("DEFAULT"); got != "REGULAR" {
+		t.Errorf("role of DEFAULT after SetGroupRole: %q, want REGULAR", got)
+	}
+	wantAPIError(t, c.Put("/me/identity/group/DEFAULT", map[string]any{"role": "NONE"}, nil), 403, "Client::Forbidden")
+	if err := c.Post("/me/identity/group", map[string]any{"name": "ops", "role": "NONE"}, nil); err != nil {
+		t.Fatal(err)
+	}
+	s.SetGroupRole("ops", "ADMIN")
+	if got := role("ops"); got != "ADMIN" {
+		t.Errorf("role of ops after SetGroupRole: %q, want ADMIN", got)
+	}
+	for _, tc := range []struct{ name, role, want string }{
+		{"DEFAULT", "OWNER", "not one of auth.RoleEnum"},
+		{"nope", "NONE", "no such group"},
+	} {
+		done := make(chan struct{})
+		go func() { defer close(done); s.SetGroupRole(tc.name, tc.role) }()
+		<-done
+		select {
+		case msg := <-rec.fatal:
+			if !strings.Contains(msg, tc.want) {
+				t.Errorf("SetGroupRole(%q, %q) failed the test with %q, want %q", tc.name, tc.role, msg, tc.want)
+			}
+		default:
+			t.Errorf("SetGroupRole(%q, %q) did not fail the test", tc.name, tc.role)
+		}
+	}
+	if got := role("DEFAULT"); got != "REGULAR" {
+		t.Errorf("role of DEFAULT after refused changes: %q, want REGULAR", got)
+	}
+	if got := rec.take(); len(got) != 0 {
+		t.Errorf("the fake reported %q", got)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -186,6 +187,32 @@ func (s *Server) FailNext(method, pathPattern string, status int, class, message
 	defer s.mu.Unlock()
 	k := strings.ToUpper(method) + " " + pathPattern
 	s.fails[k] = append(s.fails[k], &apiError{Status: status, Class: class, Message: message})
+}
+
+// SetGroupRole sets the role of the identity group name, one of the
+// values of me-v1.json's auth.RoleEnum (ADMIN, NONE, REGULAR,
+// UNPRIVILEGED), as if the account had it so. It is how a test gives one
+// of the default groups (ADMIN, DEFAULT, REGULAR, UNPRIVILEGED), which
+// the API refuses to edit, another role than the fake's own (DEFAULT's
+// is NONE): OVHcloud does not document their roles. A group made through
+// the API is changed as PUT /me/identity/group/{group} would. An unknown
+// group or a role outside the enum fails the test.
+func (s *Server) SetGroupRole(name, role string) {
+	s.t.Helper()
+	if enum := s.specs.enum("/1.0", "auth.RoleEnum"); !slices.Contains(enum, role) {
+		s.t.Fatalf("ovhfake: SetGroupRole(%q, %q): the role is not one of auth.RoleEnum %v", name, role, enum)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if g, ok := s.st.groups[name]; ok {
+		g.Role = role
+		g.LastUpdate = s.now()
+		return
+	}
+	if _, ok := s.st.roles[name]; !ok {
+		s.t.Fatalf("ovhfake: SetGroupRole(%q, %q): no such group", name, role)
+	}
+	s.st.roles[name] = role
 }
 
 // contractf reports a broken contract: the test fails unless Lenient.

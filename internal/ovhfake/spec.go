@@ -149,6 +149,28 @@ func specsDir() (string, error) {
 	}
 }
 
+// enum returns the values of the enum schema name (such as
+// "auth.RoleEnum") in the document served under prefix, or nil.
+func (s *specs) enum(prefix, name string) []string {
+	for _, rt := range s.routes {
+		if rt.prefix != prefix || rt.doc.Components == nil {
+			continue
+		}
+		ref, ok := rt.doc.Components.Schemas[name]
+		if !ok || ref.Value == nil {
+			return nil
+		}
+		var out []string
+		for _, v := range ref.Value.Enum {
+			if str, ok := v.(string); ok {
+				out = append(out, str)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
 // match finds the route of method and the escaped request path (prefix
 // included), with its path parameters unescaped. It reports whether the
 // path exists at all, for 405 against 404.

@@ -21,6 +21,9 @@ type state struct {
 	pats     map[string]map[string]*pat // by login, then token name
 	patIx    map[string]*pat            // by token value
 	revoked  map[string]bool            // values of deleted PATs
+	// roles holds the role of each default group (defaultGroups), which
+	// the API cannot change and Server.SetGroupRole can.
+	roles map[string]string
 }
 
 type tokenInfo struct {
@@ -97,7 +100,10 @@ type policy struct {
 	UpdatedAt *time.Time `json:"updatedAt,omitempty"`
 }
 
-// defaultGroups exist in every account and cannot be edited or deleted.
+// defaultGroups exist in every account and cannot be edited or deleted
+// through the API. Their roles are the fake's reading (the documents do
+// not give them): ADMIN, REGULAR and UNPRIVILEGED have the role of their
+// name, DEFAULT has NONE.
 var defaultGroups = []struct{ name, role string }{
 	{"ADMIN", "ADMIN"}, {"DEFAULT", "NONE"}, {"REGULAR", "REGULAR"}, {"UNPRIVILEGED", "UNPRIVILEGED"},
 }
@@ -112,6 +118,10 @@ func (st *state) init(now time.Time) {
 	st.pats = map[string]map[string]*pat{}
 	st.patIx = map[string]*pat{}
 	st.revoked = map[string]bool{}
+	st.roles = map[string]string{}
+	for _, d := range defaultGroups {
+		st.roles[d.name] = d.role
+	}
 }
 
 // roleRights is the reach of the OpenStack role actions, from the table of
