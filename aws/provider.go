@@ -194,6 +194,10 @@ func (r RetryOptions) sdkRetryer() awssdk.Retryer {
 // Name returns "aws".
 func (p *Provider) Name() string { return name }
 
+// NameRules returns the rules names are checked with before any request
+// (iam.NameRuler: iam.Plan checks desired names with them).
+func (p *Provider) NameRules() iam.NameRules { return p.rules }
+
 // Path returns the IAM path of what the provider creates and the prefix
 // of its listings.
 func (p *Provider) Path() string { return p.path }

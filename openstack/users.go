@@ -30,6 +30,10 @@ var names = func() iam.NameRules {
 // NameRules returns the rules the provider checks names with.
 func NameRules() iam.NameRules { return names }
 
+// NameRules returns the rules names are checked with before any request
+// (iam.NameRuler: iam.Plan checks desired names with them).
+func (p *Provider) NameRules() iam.NameRules { return names }
+
 // The extra attributes iamkit keeps on Keystone users, groups and roles
 // (Keystone stores unknown attributes of these as "extra" and returns
 // them). xPath marks what iamkit owns.

@@ -28,6 +28,10 @@ var names = func() iam.NameRules {
 // NameRules returns the rules the provider checks names with.
 func NameRules() iam.NameRules { return names }
 
+// NameRules returns the rules names are checked with before any request
+// (iam.NameRuler: iam.Plan checks desired names with them).
+func (p *Provider) NameRules() iam.NameRules { return names }
+
 // validPath checks a user or group path: it begins and ends with "/" and
 // holds 1 to 512 alphanumerics, slashes or underscores.
 func validPath(p string) bool {

@@ -58,9 +58,21 @@ type clientSecret struct {
 
 // names are OVHcloud's rules as iamkit applies them.
 var names = iam.NameRules{
-	User:   iam.NameRule{What: "service account name", Max: 64, Allowed: iam.CharsIn("_+=,.@-"), Describe: "letters, digits and _+=,.@-"},
-	Group:  iam.NameRule{What: "group name", Max: 64, Allowed: iam.CharsIn("_.-"), Describe: "letters, digits and _.-"},
+	User: iam.NameRule{What: "service account name", Max: 64, Allowed: iam.CharsIn("_+=,.@-"), Describe: "letters, digits and _+=,.@-"},
+	// Group names: OVHcloud publishes no rule; local user logins and
+	// group names are read alike (1 to 32 letters, digits and _.-), the
+	// stricter choice, so that a name iamkit accepts is not refused later.
+	Group:  iam.NameRule{What: "group name", Max: 32, Allowed: iam.CharsIn("_.-"), Describe: "letters, digits and _.-"},
 	Policy: iam.NameRule{What: "policy name", Max: 128, Allowed: iam.CharsIn("_.-"), Describe: "letters, digits and _.-"},
+}
+
+// NameRules returns the rules names are checked with before any request
+// (iam.NameRuler: iam.Plan checks desired names with them); user names
+// follow the local users' rule with Options.LocalUsers.
+func (p *Provider) NameRules() iam.NameRules {
+	r := names
+	r.User = p.userRule()
+	return r
 }
 
 func checkName(op string, rule iam.NameRule, name string) error {

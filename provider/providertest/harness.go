@@ -134,6 +134,7 @@ var groups = []group{
 	{"Policies", policyTests},
 	{"AccessKeys", keyTests},
 	{"InvalidInput", invalidTests},
+	{"NameRules", nameRuleTests},
 	{"Paging", pagingTests},
 	{"Concurrency", concurrencyTests},
 	{"Cancellation", cancelTests},
