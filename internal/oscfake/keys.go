@@ -8,13 +8,13 @@ import (
 )
 
 func init() {
-	handlers["CreateAccessKey"] = createAccessKey
-	handlers["ReadAccessKeys"] = readAccessKeys
-	handlers["UpdateAccessKey"] = updateAccessKey
-	handlers["DeleteAccessKey"] = deleteAccessKey
+	handlers["CreateAccessKey"] = decoded(createAccessKey)
+	handlers["ReadAccessKeys"] = decoded(readAccessKeys)
+	handlers["UpdateAccessKey"] = decoded(updateAccessKey)
+	handlers["DeleteAccessKey"] = decoded(deleteAccessKey)
 	handlers["ReadAccounts"] = readAccounts
 	handlers["ReadVms"] = readVms
-	handlers["DeleteVms"] = deleteVms
+	handlers["DeleteVms"] = decoded(deleteVms)
 }
 
 func keyModel(k *accessKey) osc.AccessKey {
@@ -59,11 +59,7 @@ func parseExpiration(c *call, v string) (*time.Time, *apiError) {
 	return nil, errInvalidParameterValue.with("ExpirationDate %q is not an ISO 8601 date or date-time", v)
 }
 
-func createAccessKey(c *call) (any, *apiError) {
-	var in osc.CreateAccessKeyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func createAccessKey(c *call, in *osc.CreateAccessKeyRequest) (any, *apiError) {
 	owner, err := c.keyOwner(in.UserName)
 	if err != nil {
 		return nil, err
@@ -98,11 +94,7 @@ func createAccessKey(c *call) (any, *apiError) {
 	}}, nil
 }
 
-func readAccessKeys(c *call) (any, *apiError) {
-	var in osc.ReadAccessKeysRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readAccessKeys(c *call, in *osc.ReadAccessKeysRequest) (any, *apiError) {
 	owner, err := c.keyOwner(in.UserName)
 	if err != nil {
 		return nil, err
@@ -137,11 +129,7 @@ func (c *call) findKey(id string, owner *user) (*accessKey, *apiError) {
 // updateAccessKey follows the spec, including: "if you do not specify the
 // expiration date of an access key when updating its state, it is then
 // set to not expire."
-func updateAccessKey(c *call) (any, *apiError) {
-	var in osc.UpdateAccessKeyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func updateAccessKey(c *call, in *osc.UpdateAccessKeyRequest) (any, *apiError) {
 	owner, err := c.keyOwner(in.UserName)
 	if err != nil {
 		return nil, err
@@ -177,11 +165,7 @@ func updateAccessKey(c *call) (any, *apiError) {
 
 // deleteAccessKey: "The access key of an EIM user must be in the INACTIVE
 // state to be deleted."
-func deleteAccessKey(c *call) (any, *apiError) {
-	var in osc.DeleteAccessKeyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func deleteAccessKey(c *call, in *osc.DeleteAccessKeyRequest) (any, *apiError) {
 	owner, err := c.keyOwner(in.UserName)
 	if err != nil {
 		return nil, err
@@ -214,11 +198,7 @@ func readVms(c *call) (any, *apiError) {
 	return osc.ReadVmsResponse{Vms: &[]osc.Vm{}}, nil
 }
 
-func deleteVms(c *call) (any, *apiError) {
-	var in osc.DeleteVmsRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func deleteVms(c *call, in *osc.DeleteVmsRequest) (any, *apiError) {
 	if len(in.VmIds) == 0 {
 		return nil, errMissingParameter.with("VmIds is empty")
 	}

@@ -9,30 +9,30 @@ import (
 )
 
 func init() {
-	handlers["CreatePolicy"] = createPolicy
-	handlers["ReadPolicy"] = readPolicy
-	handlers["ReadPolicies"] = readPolicies
-	handlers["DeletePolicy"] = deletePolicy
-	handlers["CreatePolicyVersion"] = createPolicyVersion
-	handlers["ReadPolicyVersion"] = readPolicyVersion
-	handlers["ReadPolicyVersions"] = readPolicyVersions
-	handlers["DeletePolicyVersion"] = deletePolicyVersion
-	handlers["SetDefaultPolicyVersion"] = setDefaultPolicyVersion
-	handlers["LinkPolicy"] = linkPolicy
-	handlers["UnlinkPolicy"] = unlinkPolicy
-	handlers["LinkManagedPolicyToUserGroup"] = linkManagedPolicyToUserGroup
-	handlers["UnlinkManagedPolicyFromUserGroup"] = unlinkManagedPolicyFromUserGroup
-	handlers["ReadLinkedPolicies"] = readLinkedPolicies
-	handlers["ReadManagedPoliciesLinkedToUserGroup"] = readManagedPoliciesLinkedToUserGroup
-	handlers["ReadEntitiesLinkedToPolicy"] = readEntitiesLinkedToPolicy
-	handlers["PutUserPolicy"] = putUserPolicy
-	handlers["ReadUserPolicy"] = readUserPolicy
-	handlers["ReadUserPolicies"] = readUserPolicies
-	handlers["DeleteUserPolicy"] = deleteUserPolicy
-	handlers["PutUserGroupPolicy"] = putUserGroupPolicy
-	handlers["ReadUserGroupPolicy"] = readUserGroupPolicy
-	handlers["ReadUserGroupPolicies"] = readUserGroupPolicies
-	handlers["DeleteUserGroupPolicy"] = deleteUserGroupPolicy
+	handlers["CreatePolicy"] = decoded(createPolicy)
+	handlers["ReadPolicy"] = decoded(readPolicy)
+	handlers["ReadPolicies"] = decoded(readPolicies)
+	handlers["DeletePolicy"] = decoded(deletePolicy)
+	handlers["CreatePolicyVersion"] = decoded(createPolicyVersion)
+	handlers["ReadPolicyVersion"] = decoded(readPolicyVersion)
+	handlers["ReadPolicyVersions"] = decoded(readPolicyVersions)
+	handlers["DeletePolicyVersion"] = decoded(deletePolicyVersion)
+	handlers["SetDefaultPolicyVersion"] = decoded(setDefaultPolicyVersion)
+	handlers["LinkPolicy"] = decoded(linkPolicy)
+	handlers["UnlinkPolicy"] = decoded(unlinkPolicy)
+	handlers["LinkManagedPolicyToUserGroup"] = decoded(linkManagedPolicyToUserGroup)
+	handlers["UnlinkManagedPolicyFromUserGroup"] = decoded(unlinkManagedPolicyFromUserGroup)
+	handlers["ReadLinkedPolicies"] = decoded(readLinkedPolicies)
+	handlers["ReadManagedPoliciesLinkedToUserGroup"] = decoded(readManagedPoliciesLinkedToUserGroup)
+	handlers["ReadEntitiesLinkedToPolicy"] = decoded(readEntitiesLinkedToPolicy)
+	handlers["PutUserPolicy"] = decoded(putUserPolicy)
+	handlers["ReadUserPolicy"] = decoded(readUserPolicy)
+	handlers["ReadUserPolicies"] = decoded(readUserPolicies)
+	handlers["DeleteUserPolicy"] = decoded(deleteUserPolicy)
+	handlers["PutUserGroupPolicy"] = decoded(putUserGroupPolicy)
+	handlers["ReadUserGroupPolicy"] = decoded(readUserGroupPolicy)
+	handlers["ReadUserGroupPolicies"] = decoded(readUserGroupPolicies)
+	handlers["DeleteUserGroupPolicy"] = decoded(deleteUserGroupPolicy)
 }
 
 func (st *state) policyModel(p *policy) osc.Policy {
@@ -103,11 +103,7 @@ func (p *policy) addVersion(body string, c *call) (*policyVersion, *apiError) {
 }
 
 // createPolicy: "This action creates a policy version and sets v1 as the default one."
-func createPolicy(c *call) (any, *apiError) {
-	var in osc.CreatePolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func createPolicy(c *call, in *osc.CreatePolicyRequest) (any, *apiError) {
 	if err := checkName(policyNameRE, "policy name", in.PolicyName); err != nil {
 		return nil, err
 	}
@@ -139,11 +135,7 @@ func createPolicy(c *call) (any, *apiError) {
 	return osc.CreatePolicyResponse{Policy: &m}, nil
 }
 
-func readPolicy(c *call) (any, *apiError) {
-	var in osc.ReadPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readPolicy(c *call, in *osc.ReadPolicyRequest) (any, *apiError) {
 	st := c.st()
 	p, err := st.findPolicy(in.PolicyOrn)
 	if err != nil {
@@ -153,11 +145,7 @@ func readPolicy(c *call) (any, *apiError) {
 	return osc.ReadPolicyResponse{Policy: &m}, nil
 }
 
-func readPolicies(c *call) (any, *apiError) {
-	var in osc.ReadPoliciesRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readPolicies(c *call, in *osc.ReadPoliciesRequest) (any, *apiError) {
 	st := c.st()
 	var match []*policy
 	for _, p := range st.policies {
@@ -190,11 +178,7 @@ func readPolicies(c *call) (any, *apiError) {
 // deletePolicy: "Before deleting a managed policy, you must unlink all users
 // linked to it and delete all the versions of the policy, except the
 // default one." Groups linked to it block the deletion too.
-func deletePolicy(c *call) (any, *apiError) {
-	var in osc.DeletePolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func deletePolicy(c *call, in *osc.DeletePolicyRequest) (any, *apiError) {
 	st := c.st()
 	p, err := st.findPolicy(in.PolicyOrn)
 	if err != nil {
@@ -211,11 +195,7 @@ func deletePolicy(c *call) (any, *apiError) {
 }
 
 // createPolicyVersion: "A managed policy can have up to five versions."
-func createPolicyVersion(c *call) (any, *apiError) {
-	var in osc.CreatePolicyVersionRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func createPolicyVersion(c *call, in *osc.CreatePolicyVersionRequest) (any, *apiError) {
 	st := c.st()
 	p, err := st.findPolicy(in.PolicyOrn)
 	if err != nil {
@@ -236,11 +216,7 @@ func createPolicyVersion(c *call) (any, *apiError) {
 	return osc.CreatePolicyVersionResponse{PolicyVersion: &m}, nil
 }
 
-func readPolicyVersion(c *call) (any, *apiError) {
-	var in osc.ReadPolicyVersionRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readPolicyVersion(c *call, in *osc.ReadPolicyVersionRequest) (any, *apiError) {
 	p, err := c.st().findPolicy(in.PolicyOrn)
 	if err != nil {
 		return nil, err
@@ -253,11 +229,7 @@ func readPolicyVersion(c *call) (any, *apiError) {
 	return osc.ReadPolicyVersionResponse{PolicyVersion: &m}, nil
 }
 
-func readPolicyVersions(c *call) (any, *apiError) {
-	var in osc.ReadPolicyVersionsRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readPolicyVersions(c *call, in *osc.ReadPolicyVersionsRequest) (any, *apiError) {
 	p, err := c.st().findPolicy(in.PolicyOrn)
 	if err != nil {
 		return nil, err
@@ -276,11 +248,7 @@ func readPolicyVersions(c *call) (any, *apiError) {
 
 // deletePolicyVersion: "Deletes a specified version of a managed policy, if
 // it is not set as the default one."
-func deletePolicyVersion(c *call) (any, *apiError) {
-	var in osc.DeletePolicyVersionRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func deletePolicyVersion(c *call, in *osc.DeletePolicyVersionRequest) (any, *apiError) {
 	p, err := c.st().findPolicy(in.PolicyOrn)
 	if err != nil {
 		return nil, err
@@ -297,11 +265,7 @@ func deletePolicyVersion(c *call) (any, *apiError) {
 	return osc.DeletePolicyVersionResponse{}, nil
 }
 
-func setDefaultPolicyVersion(c *call) (any, *apiError) {
-	var in osc.SetDefaultPolicyVersionRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func setDefaultPolicyVersion(c *call, in *osc.SetDefaultPolicyVersionRequest) (any, *apiError) {
 	p, err := c.st().findPolicy(in.PolicyOrn)
 	if err != nil {
 		return nil, err
@@ -336,11 +300,7 @@ func unlink(linked *[]*policy, p *policy, from string) *apiError {
 	return nil
 }
 
-func linkPolicy(c *call) (any, *apiError) {
-	var in osc.LinkPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func linkPolicy(c *call, in *osc.LinkPolicyRequest) (any, *apiError) {
 	st := c.st()
 	u, err := st.findUser(in.UserName, nil)
 	if err != nil {
@@ -356,11 +316,7 @@ func linkPolicy(c *call) (any, *apiError) {
 	return osc.LinkPolicyResponse{}, nil
 }
 
-func unlinkPolicy(c *call) (any, *apiError) {
-	var in osc.UnlinkPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func unlinkPolicy(c *call, in *osc.UnlinkPolicyRequest) (any, *apiError) {
 	st := c.st()
 	u, err := st.findUser(in.UserName, nil)
 	if err != nil {
@@ -376,11 +332,7 @@ func unlinkPolicy(c *call) (any, *apiError) {
 	return osc.UnlinkPolicyResponse{}, nil
 }
 
-func linkManagedPolicyToUserGroup(c *call) (any, *apiError) {
-	var in osc.LinkManagedPolicyToUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func linkManagedPolicyToUserGroup(c *call, in *osc.LinkManagedPolicyToUserGroupRequest) (any, *apiError) {
 	st := c.st()
 	g, err := st.findGroup(in.UserGroupName, nil)
 	if err != nil {
@@ -396,11 +348,7 @@ func linkManagedPolicyToUserGroup(c *call) (any, *apiError) {
 	return osc.LinkManagedPolicyToUserGroupResponse{}, nil
 }
 
-func unlinkManagedPolicyFromUserGroup(c *call) (any, *apiError) {
-	var in osc.UnlinkManagedPolicyFromUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func unlinkManagedPolicyFromUserGroup(c *call, in *osc.UnlinkManagedPolicyFromUserGroupRequest) (any, *apiError) {
 	st := c.st()
 	g, err := st.findGroup(in.UserGroupName, nil)
 	if err != nil {
@@ -416,11 +364,7 @@ func unlinkManagedPolicyFromUserGroup(c *call) (any, *apiError) {
 	return osc.UnlinkManagedPolicyFromUserGroupResponse{}, nil
 }
 
-func readLinkedPolicies(c *call) (any, *apiError) {
-	var in osc.ReadLinkedPoliciesRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readLinkedPolicies(c *call, in *osc.ReadLinkedPoliciesRequest) (any, *apiError) {
 	st := c.st()
 	u, err := st.findUser(in.UserName, nil)
 	if err != nil {
@@ -437,11 +381,7 @@ func readLinkedPolicies(c *call) (any, *apiError) {
 	})
 }
 
-func readManagedPoliciesLinkedToUserGroup(c *call) (any, *apiError) {
-	var in osc.ReadManagedPoliciesLinkedToUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readManagedPoliciesLinkedToUserGroup(c *call, in *osc.ReadManagedPoliciesLinkedToUserGroupRequest) (any, *apiError) {
 	st := c.st()
 	g, err := st.findGroup(in.UserGroupName, nil)
 	if err != nil {
@@ -470,11 +410,7 @@ func (st *state) linkedPage(c *call, ps []*policy, first, per *int32, wrap func(
 	return wrap(&out, info), nil
 }
 
-func readEntitiesLinkedToPolicy(c *call) (any, *apiError) {
-	var in osc.ReadEntitiesLinkedToPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readEntitiesLinkedToPolicy(c *call, in *osc.ReadEntitiesLinkedToPolicyRequest) (any, *apiError) {
 	st := c.st()
 	p, err := st.findPolicy(in.PolicyOrn)
 	if err != nil {
@@ -547,11 +483,7 @@ func findInline(list []*inlinePolicy, name, owner string) (*inlinePolicy, *apiEr
 	return nil, errNoSuchInlinePolicy.with("%s has no inline policy %q", owner, name)
 }
 
-func putUserPolicy(c *call) (any, *apiError) {
-	var in osc.PutUserPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func putUserPolicy(c *call, in *osc.PutUserPolicyRequest) (any, *apiError) {
 	u, err := c.st().findUser(in.UserName, nil)
 	if err != nil {
 		return nil, err
@@ -562,11 +494,7 @@ func putUserPolicy(c *call) (any, *apiError) {
 	return osc.PutUserPolicyResponse{}, nil
 }
 
-func readUserPolicy(c *call) (any, *apiError) {
-	var in osc.ReadUserPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readUserPolicy(c *call, in *osc.ReadUserPolicyRequest) (any, *apiError) {
 	u, err := c.st().findUser(in.UserName, nil)
 	if err != nil {
 		return nil, err
@@ -578,11 +506,7 @@ func readUserPolicy(c *call) (any, *apiError) {
 	return osc.ReadUserPolicyResponse{PolicyName: osc.PtrString(ip.name), PolicyDocument: osc.PtrString(ip.body), UserName: osc.PtrString(u.name)}, nil
 }
 
-func readUserPolicies(c *call) (any, *apiError) {
-	var in osc.ReadUserPoliciesRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readUserPolicies(c *call, in *osc.ReadUserPoliciesRequest) (any, *apiError) {
 	u, err := c.st().findUser(in.UserName, nil)
 	if err != nil {
 		return nil, err
@@ -594,11 +518,7 @@ func readUserPolicies(c *call) (any, *apiError) {
 	return osc.ReadUserPoliciesResponse{PolicyNames: &names}, nil
 }
 
-func deleteUserPolicy(c *call) (any, *apiError) {
-	var in osc.DeleteUserPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func deleteUserPolicy(c *call, in *osc.DeleteUserPolicyRequest) (any, *apiError) {
 	u, err := c.st().findUser(in.UserName, nil)
 	if err != nil {
 		return nil, err
@@ -611,11 +531,7 @@ func deleteUserPolicy(c *call) (any, *apiError) {
 	return osc.DeleteUserPolicyResponse{}, nil
 }
 
-func putUserGroupPolicy(c *call) (any, *apiError) {
-	var in osc.PutUserGroupPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func putUserGroupPolicy(c *call, in *osc.PutUserGroupPolicyRequest) (any, *apiError) {
 	g, err := c.st().findGroup(in.UserGroupName, slash(in.UserGroupPath))
 	if err != nil {
 		return nil, err
@@ -626,11 +542,7 @@ func putUserGroupPolicy(c *call) (any, *apiError) {
 	return osc.PutUserGroupPolicyResponse{}, nil
 }
 
-func readUserGroupPolicy(c *call) (any, *apiError) {
-	var in osc.ReadUserGroupPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readUserGroupPolicy(c *call, in *osc.ReadUserGroupPolicyRequest) (any, *apiError) {
 	g, err := c.st().findGroup(in.UserGroupName, slash(in.UserGroupPath))
 	if err != nil {
 		return nil, err
@@ -642,11 +554,7 @@ func readUserGroupPolicy(c *call) (any, *apiError) {
 	return osc.ReadUserGroupPolicyResponse{Policy: &osc.InlinePolicy{Name: osc.PtrString(ip.name), Body: osc.PtrString(ip.body)}}, nil
 }
 
-func readUserGroupPolicies(c *call) (any, *apiError) {
-	var in osc.ReadUserGroupPoliciesRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readUserGroupPolicies(c *call, in *osc.ReadUserGroupPoliciesRequest) (any, *apiError) {
 	g, err := c.st().findGroup(in.UserGroupName, slash(in.UserGroupPath))
 	if err != nil {
 		return nil, err
@@ -665,11 +573,7 @@ func readUserGroupPolicies(c *call) (any, *apiError) {
 	}, nil
 }
 
-func deleteUserGroupPolicy(c *call) (any, *apiError) {
-	var in osc.DeleteUserGroupPolicyRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func deleteUserGroupPolicy(c *call, in *osc.DeleteUserGroupPolicyRequest) (any, *apiError) {
 	g, err := c.st().findGroup(in.UserGroupName, slash(in.UserGroupPath))
 	if err != nil {
 		return nil, err

@@ -258,6 +258,18 @@ type handler func(*call) (any, *apiError)
 // handlers maps each implemented call to its handler.
 var handlers = map[string]handler{}
 
+// decoded returns the handler that decodes the call's body into a new In
+// and passes it to h.
+func decoded[In any](h func(*call, *In) (any, *apiError)) handler {
+	return func(c *call) (any, *apiError) {
+		var in In
+		if err := c.decode(&in); err != nil {
+			return nil, err
+		}
+		return h(c, &in)
+	}
+}
+
 // page cuts items for a FirstItem/ResultsPerPage call.
 type pageInfo struct {
 	HasMoreItems        bool

@@ -7,18 +7,18 @@ import (
 )
 
 func init() {
-	handlers["CreateUser"] = createUser
-	handlers["ReadUsers"] = readUsers
-	handlers["UpdateUser"] = updateUser
-	handlers["DeleteUser"] = deleteUser
-	handlers["CreateUserGroup"] = createUserGroup
-	handlers["ReadUserGroups"] = readUserGroups
-	handlers["ReadUserGroup"] = readUserGroup
-	handlers["UpdateUserGroup"] = updateUserGroup
-	handlers["DeleteUserGroup"] = deleteUserGroup
-	handlers["AddUserToUserGroup"] = addUserToUserGroup
-	handlers["RemoveUserFromUserGroup"] = removeUserFromUserGroup
-	handlers["ReadUserGroupsPerUser"] = readUserGroupsPerUser
+	handlers["CreateUser"] = decoded(createUser)
+	handlers["ReadUsers"] = decoded(readUsers)
+	handlers["UpdateUser"] = decoded(updateUser)
+	handlers["DeleteUser"] = decoded(deleteUser)
+	handlers["CreateUserGroup"] = decoded(createUserGroup)
+	handlers["ReadUserGroups"] = decoded(readUserGroups)
+	handlers["ReadUserGroup"] = decoded(readUserGroup)
+	handlers["UpdateUserGroup"] = decoded(updateUserGroup)
+	handlers["DeleteUserGroup"] = decoded(deleteUserGroup)
+	handlers["AddUserToUserGroup"] = decoded(addUserToUserGroup)
+	handlers["RemoveUserFromUserGroup"] = decoded(removeUserFromUserGroup)
+	handlers["ReadUserGroupsPerUser"] = decoded(readUserGroupsPerUser)
 }
 
 func (st *state) userModel(u *user) osc.User {
@@ -68,11 +68,7 @@ func (st *state) findGroup(name string, path *string) (*group, *apiError) {
 	return g, nil
 }
 
-func createUser(c *call) (any, *apiError) {
-	var in osc.CreateUserRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func createUser(c *call, in *osc.CreateUserRequest) (any, *apiError) {
 	if err := checkName(userNameRE, "user name", in.UserName); err != nil {
 		return nil, err
 	}
@@ -94,11 +90,7 @@ func createUser(c *call) (any, *apiError) {
 	return osc.CreateUserResponse{User: &m}, nil
 }
 
-func readUsers(c *call) (any, *apiError) {
-	var in osc.ReadUsersRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readUsers(c *call, in *osc.ReadUsersRequest) (any, *apiError) {
 	st := c.st()
 	var match []*user
 	for _, u := range st.users {
@@ -121,11 +113,7 @@ func readUsers(c *call) (any, *apiError) {
 	}, nil
 }
 
-func updateUser(c *call) (any, *apiError) {
-	var in osc.UpdateUserRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func updateUser(c *call, in *osc.UpdateUserRequest) (any, *apiError) {
 	st := c.st()
 	u, err := st.findUser(in.UserName, nil)
 	if err != nil {
@@ -162,11 +150,7 @@ func updateUser(c *call) (any, *apiError) {
 // deleteUser follows the spec: "The EIM user must not belong to any group,
 // nor have any key or linked policy." The fake also refuses a user with
 // inline policies (IAM's rule; the spec is silent).
-func deleteUser(c *call) (any, *apiError) {
-	var in osc.DeleteUserRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func deleteUser(c *call, in *osc.DeleteUserRequest) (any, *apiError) {
 	st := c.st()
 	u, err := st.findUser(in.UserName, nil)
 	if err != nil {
@@ -186,11 +170,7 @@ func deleteUser(c *call) (any, *apiError) {
 	return osc.DeleteUserResponse{}, nil
 }
 
-func createUserGroup(c *call) (any, *apiError) {
-	var in osc.CreateUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func createUserGroup(c *call, in *osc.CreateUserGroupRequest) (any, *apiError) {
 	if err := checkName(groupNameRE, "user group name", in.UserGroupName); err != nil {
 		return nil, err
 	}
@@ -209,11 +189,7 @@ func createUserGroup(c *call) (any, *apiError) {
 	return osc.CreateUserGroupResponse{UserGroup: &m}, nil
 }
 
-func readUserGroups(c *call) (any, *apiError) {
-	var in osc.ReadUserGroupsRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readUserGroups(c *call, in *osc.ReadUserGroupsRequest) (any, *apiError) {
 	st := c.st()
 	var match []*group
 	for _, g := range st.groups {
@@ -246,11 +222,7 @@ func (st *state) membersModel(g *group) *[]osc.User {
 	return &users
 }
 
-func readUserGroup(c *call) (any, *apiError) {
-	var in osc.ReadUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readUserGroup(c *call, in *osc.ReadUserGroupRequest) (any, *apiError) {
 	st := c.st()
 	g, err := st.findGroup(in.UserGroupName, slash(in.Path))
 	if err != nil {
@@ -260,11 +232,7 @@ func readUserGroup(c *call) (any, *apiError) {
 	return osc.ReadUserGroupResponse{UserGroup: &m, Users: st.membersModel(g)}, nil
 }
 
-func updateUserGroup(c *call) (any, *apiError) {
-	var in osc.UpdateUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func updateUserGroup(c *call, in *osc.UpdateUserGroupRequest) (any, *apiError) {
 	st := c.st()
 	g, err := st.findGroup(in.UserGroupName, slash(in.Path))
 	if err != nil {
@@ -295,11 +263,7 @@ func updateUserGroup(c *call) (any, *apiError) {
 // deleteUserGroup follows the spec: the group must have no user and no
 // linked policy unless Force, which also deletes its inline policies. The
 // fake also refuses, without Force, a group that has inline policies.
-func deleteUserGroup(c *call) (any, *apiError) {
-	var in osc.DeleteUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func deleteUserGroup(c *call, in *osc.DeleteUserGroupRequest) (any, *apiError) {
 	st := c.st()
 	g, err := st.findGroup(in.UserGroupName, slash(in.Path))
 	if err != nil {
@@ -322,11 +286,7 @@ func deleteUserGroup(c *call) (any, *apiError) {
 	return osc.DeleteUserGroupResponse{}, nil
 }
 
-func addUserToUserGroup(c *call) (any, *apiError) {
-	var in osc.AddUserToUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func addUserToUserGroup(c *call, in *osc.AddUserToUserGroupRequest) (any, *apiError) {
 	st := c.st()
 	g, err := st.findGroup(in.UserGroupName, slash(in.UserGroupPath))
 	if err != nil {
@@ -344,11 +304,7 @@ func addUserToUserGroup(c *call) (any, *apiError) {
 	return osc.AddUserToUserGroupResponse{}, nil
 }
 
-func removeUserFromUserGroup(c *call) (any, *apiError) {
-	var in osc.RemoveUserFromUserGroupRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func removeUserFromUserGroup(c *call, in *osc.RemoveUserFromUserGroupRequest) (any, *apiError) {
 	st := c.st()
 	g, err := st.findGroup(in.UserGroupName, slash(in.UserGroupPath))
 	if err != nil {
@@ -366,11 +322,7 @@ func removeUserFromUserGroup(c *call) (any, *apiError) {
 	return osc.RemoveUserFromUserGroupResponse{}, nil
 }
 
-func readUserGroupsPerUser(c *call) (any, *apiError) {
-	var in osc.ReadUserGroupsPerUserRequest
-	if err := c.decode(&in); err != nil {
-		return nil, err
-	}
+func readUserGroupsPerUser(c *call, in *osc.ReadUserGroupsPerUserRequest) (any, *apiError) {
 	st := c.st()
 	u, err := st.findUser(in.UserName, slash(in.UserPath))
 	if err != nil {
