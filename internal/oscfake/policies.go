@@ -161,13 +161,9 @@ func readPolicies(c *call, in *osc.ReadPoliciesRequest) (any, *apiError) {
 		}
 		match = append(match, p)
 	}
-	pg, info, err := paginate(c, match, in.FirstItem, in.ResultsPerPage)
+	out, info, err := modelPage(c, match, in.FirstItem, in.ResultsPerPage, st.policyModel)
 	if err != nil {
 		return nil, err
-	}
-	out := make([]osc.Policy, 0, len(pg))
-	for _, p := range pg {
-		out = append(out, st.policyModel(p))
 	}
 	return osc.ReadPoliciesResponse{
 		Policies: &out, HasMoreItems: &info.HasMoreItems,
@@ -234,13 +230,11 @@ func readPolicyVersions(c *call, in *osc.ReadPolicyVersionsRequest) (any, *apiEr
 	if err != nil {
 		return nil, err
 	}
-	pg, info, err := paginate(c, p.versions, in.FirstItem, in.ResultsPerPage)
+	out, info, err := modelPage(c, p.versions, in.FirstItem, in.ResultsPerPage, func(v *policyVersion) osc.PolicyVersion {
+		return versionModel(p, v)
+	})
 	if err != nil {
 		return nil, err
-	}
-	out := make([]osc.PolicyVersion, 0, len(pg))
-	for _, v := range pg {
-		out = append(out, versionModel(p, v))
 	}
 	// ReadPolicyVersionsResponse has no MaxResultsTruncated.
 	return osc.ReadPolicyVersionsResponse{PolicyVersions: &out, HasMoreItems: &info.HasMoreItems, MaxResultsLimit: &info.MaxResultsLimit}, nil
@@ -370,15 +364,14 @@ func readLinkedPolicies(c *call, in *osc.ReadLinkedPoliciesRequest) (any, *apiEr
 	if err != nil {
 		return nil, err
 	}
-	var match []*policy
-	for _, p := range u.linked {
-		if in.Filters == nil || hasPrefix(in.Filters.PathPrefix, p.path) {
-			match = append(match, p)
-		}
+	out, info, err := st.linkedPage(c, u.linked, in.GetFilters().PathPrefix, in.FirstItem, in.ResultsPerPage)
+	if err != nil {
+		return nil, err
 	}
-	return st.linkedPage(c, match, in.FirstItem, in.ResultsPerPage, func(ps *[]osc.LinkedPolicy, i pageInfo) any {
-		return osc.ReadLinkedPoliciesResponse{Policies: ps, HasMoreItems: &i.HasMoreItems, MaxResultsLimit: &i.MaxResultsLimit, MaxResultsTruncated: &i.MaxResultsTruncated}
-	})
+	return osc.ReadLinkedPoliciesResponse{
+		Policies: &out, HasMoreItems: &info.HasMoreItems,
+		MaxResultsLimit: &info.MaxResultsLimit, MaxResultsTruncated: &info.MaxResultsTruncated,
+	}, nil
 }
 
 func readManagedPoliciesLinkedToUserGroup(c *call, in *osc.ReadManagedPoliciesLinkedToUserGroupRequest) (any, *apiError) {
@@ -387,27 +380,26 @@ func readManagedPoliciesLinkedToUserGroup(c *call, in *osc.ReadManagedPoliciesLi
 	if err != nil {
 		return nil, err
 	}
-	var match []*policy
-	for _, p := range g.linked {
-		if in.Filters == nil || hasPrefix(in.Filters.PathPrefix, p.path) {
-			match = append(match, p)
-		}
-	}
-	return st.linkedPage(c, match, in.FirstItem, in.ResultsPerPage, func(ps *[]osc.LinkedPolicy, i pageInfo) any {
-		return osc.ReadManagedPoliciesLinkedToUserGroupResponse{Policies: ps, HasMoreItems: &i.HasMoreItems, MaxResultsLimit: &i.MaxResultsLimit, MaxResultsTruncated: &i.MaxResultsTruncated}
-	})
-}
-
-func (st *state) linkedPage(c *call, ps []*policy, first, per *int32, wrap func(*[]osc.LinkedPolicy, pageInfo) any) (any, *apiError) {
-	pg, info, err := paginate(c, ps, first, per)
+	out, info, err := st.linkedPage(c, g.linked, in.GetFilters().PathPrefix, in.FirstItem, in.ResultsPerPage)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]osc.LinkedPolicy, 0, len(pg))
-	for _, p := range pg {
-		out = append(out, st.linkedModel(p))
+	return osc.ReadManagedPoliciesLinkedToUserGroupResponse{
+		Policies: &out, HasMoreItems: &info.HasMoreItems,
+		MaxResultsLimit: &info.MaxResultsLimit, MaxResultsTruncated: &info.MaxResultsTruncated,
+	}, nil
+}
+
+// linkedPage returns the page a call asks for of the policies in linked
+// whose path begins with prefix (any path when prefix is nil).
+func (st *state) linkedPage(c *call, linked []*policy, prefix *string, first, per *int32) ([]osc.LinkedPolicy, pageInfo, *apiError) {
+	var match []*policy
+	for _, p := range linked {
+		if hasPrefix(prefix, p.path) {
+			match = append(match, p)
+		}
 	}
-	return wrap(&out, info), nil
+	return modelPage(c, match, first, per, st.linkedModel)
 }
 
 func readEntitiesLinkedToPolicy(c *call, in *osc.ReadEntitiesLinkedToPolicyRequest) (any, *apiError) {
@@ -474,6 +466,10 @@ func putInline(list *[]*inlinePolicy, name, body string) *apiError {
 	return nil
 }
 
+func inlineModel(ip *inlinePolicy) osc.InlinePolicy {
+	return osc.InlinePolicy{Name: osc.PtrString(ip.name), Body: osc.PtrString(ip.body)}
+}
+
 func findInline(list []*inlinePolicy, name, owner string) (*inlinePolicy, *apiError) {
 	for _, ip := range list {
 		if ip.name == name {
@@ -511,10 +507,7 @@ func readUserPolicies(c *call, in *osc.ReadUserPoliciesRequest) (any, *apiError)
 	if err != nil {
 		return nil, err
 	}
-	names := []string{}
-	for _, ip := range u.inline {
-		names = append(names, ip.name)
-	}
+	names := models(u.inline, func(ip *inlinePolicy) string { return ip.name })
 	return osc.ReadUserPoliciesResponse{PolicyNames: &names}, nil
 }
 
@@ -551,7 +544,8 @@ func readUserGroupPolicy(c *call, in *osc.ReadUserGroupPolicyRequest) (any, *api
 	if err != nil {
 		return nil, err
 	}
-	return osc.ReadUserGroupPolicyResponse{Policy: &osc.InlinePolicy{Name: osc.PtrString(ip.name), Body: osc.PtrString(ip.body)}}, nil
+	m := inlineModel(ip)
+	return osc.ReadUserGroupPolicyResponse{Policy: &m}, nil
 }
 
 func readUserGroupPolicies(c *call, in *osc.ReadUserGroupPoliciesRequest) (any, *apiError) {
@@ -559,13 +553,9 @@ func readUserGroupPolicies(c *call, in *osc.ReadUserGroupPoliciesRequest) (any, 
 	if err != nil {
 		return nil, err
 	}
-	pg, info, err := paginate(c, g.inline, in.FirstItem, in.ResultsPerPage)
+	out, info, err := modelPage(c, g.inline, in.FirstItem, in.ResultsPerPage, inlineModel)
 	if err != nil {
 		return nil, err
-	}
-	out := make([]osc.InlinePolicy, 0, len(pg))
-	for _, ip := range pg {
-		out = append(out, osc.InlinePolicy{Name: osc.PtrString(ip.name), Body: osc.PtrString(ip.body)})
 	}
 	return osc.ReadUserGroupPoliciesResponse{
 		Policies: &out, HasMoreItems: &info.HasMoreItems,

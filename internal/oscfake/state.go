@@ -310,6 +310,25 @@ func paginate[T any](c *call, items []T, firstItem, perPage *int32) ([]T, pageIn
 	return items[start:end], info, nil
 }
 
+// modelPage is paginate with each item of the page converted by model.
+func modelPage[T, M any](c *call, items []T, firstItem, perPage *int32, model func(T) M) ([]M, pageInfo, *apiError) {
+	pg, info, err := paginate(c, items, firstItem, perPage)
+	if err != nil {
+		return nil, info, err
+	}
+	return models(pg, model), info, nil
+}
+
+// models converts each of items by model. The result is never nil, so that
+// it encodes as [] and not as null.
+func models[T, M any](items []T, model func(T) M) []M {
+	out := make([]M, 0, len(items))
+	for _, it := range items {
+		out = append(out, model(it))
+	}
+	return out
+}
+
 func hasPrefix(prefix *string, path string) bool {
 	return prefix == nil || strings.HasPrefix(path, *prefix)
 }

@@ -99,13 +99,9 @@ func readUsers(c *call, in *osc.ReadUsersRequest) (any, *apiError) {
 		}
 		match = append(match, u)
 	}
-	pg, info, err := paginate(c, match, in.FirstItem, in.ResultsPerPage)
+	users, info, err := modelPage(c, match, in.FirstItem, in.ResultsPerPage, st.userModel)
 	if err != nil {
 		return nil, err
-	}
-	users := make([]osc.User, 0, len(pg))
-	for _, u := range pg {
-		users = append(users, st.userModel(u))
 	}
 	return osc.ReadUsersResponse{
 		Users: &users, HasMoreItems: &info.HasMoreItems,
@@ -200,13 +196,9 @@ func readUserGroups(c *call, in *osc.ReadUserGroupsRequest) (any, *apiError) {
 		}
 		match = append(match, g)
 	}
-	pg, info, err := paginate(c, match, in.FirstItem, in.ResultsPerPage)
+	groups, info, err := modelPage(c, match, in.FirstItem, in.ResultsPerPage, st.groupModel)
 	if err != nil {
 		return nil, err
-	}
-	groups := make([]osc.UserGroup, 0, len(pg))
-	for _, g := range pg {
-		groups = append(groups, st.groupModel(g))
 	}
 	return osc.ReadUserGroupsResponse{
 		UserGroups: &groups, HasMoreItems: &info.HasMoreItems,
@@ -215,10 +207,7 @@ func readUserGroups(c *call, in *osc.ReadUserGroupsRequest) (any, *apiError) {
 }
 
 func (st *state) membersModel(g *group) *[]osc.User {
-	users := make([]osc.User, 0, len(g.members))
-	for _, u := range g.members {
-		users = append(users, st.userModel(u))
-	}
+	users := models(g.members, st.userModel)
 	return &users
 }
 
@@ -328,10 +317,7 @@ func readUserGroupsPerUser(c *call, in *osc.ReadUserGroupsPerUserRequest) (any, 
 	if err != nil {
 		return nil, err
 	}
-	groups := []osc.UserGroup{}
-	for _, g := range st.groupsOf(u) {
-		groups = append(groups, st.groupModel(g))
-	}
+	groups := models(st.groupsOf(u), st.groupModel)
 	return osc.ReadUserGroupsPerUserResponse{UserGroups: &groups}, nil
 }
 
