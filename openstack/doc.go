@@ -51,7 +51,13 @@
 //     user's tokens when its password changes (by an event that covers the
 //     same second), so CreateAccessKey takes one to two seconds, and
 //     tokens already issued to the user's other keys must be renewed (the
-//     SDKs do so on the 401).
+//     SDKs do so on the 401). A key holds only the roles iamkit's policies
+//     imply (reader, and member when one needs writes); roles given to the
+//     user outside iamkit, admin or another service's, stay out. A key
+//     holding member whose rules read Swift's account or containers, while
+//     its policies allow no object writes, is refused (iam.ErrInvalid)
+//     unless Options.AllowWideKeys: Swift shows the temp-URL keys there to
+//     its operator roles, often member, and they sign URLs that write.
 //   - On request (Options.Keys = EC2Credentials), access keys are EC2
 //     credentials on the project instead: an access and secret key for
 //     S3- and EC2-compatible APIs, without expiry. They have no access

@@ -15,12 +15,7 @@ import (
 // ec2Provider returns a provider whose keys are EC2 credentials.
 func ec2Provider(t testing.TB, srv *keystone.Server, wide bool) (*openstack.Provider, *counting) {
 	t.Helper()
-	pc, c := adminClient(t, srv)
-	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region, Keys: openstack.EC2Credentials, AllowWideKeys: wide})
-	if err != nil {
-		t.Fatalf("openstack.New: %v", err)
-	}
-	return p, c
+	return keysProvider(t, srv, openstack.EC2Credentials, wide)
 }
 
 // TestConformanceEC2 runs the key clauses of the contract with EC2

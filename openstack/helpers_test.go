@@ -13,6 +13,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 	gos "github.com/gophercloud/gophercloud/v2/openstack"
 
+	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/keystone"
 	"github.com/iamkit/iamkit/openstack"
 )
@@ -81,8 +82,15 @@ func unavailable(r *http.Request) *http.Response {
 // newProvider returns a provider on the server's admin project.
 func newProvider(t testing.TB, srv *keystone.Server) (*openstack.Provider, *counting) {
 	t.Helper()
+	return keysProvider(t, srv, openstack.ApplicationCredentials, false)
+}
+
+// keysProvider returns a provider on the server's admin project making
+// keys of kind, allowed wider than their policies when wide.
+func keysProvider(t testing.TB, srv *keystone.Server, kind iam.KeyKind, wide bool) (*openstack.Provider, *counting) {
+	t.Helper()
 	pc, c := adminClient(t, srv)
-	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region})
+	p, err := openstack.New(t.Context(), openstack.Options{Client: pc, Region: srv.Region, Keys: kind, AllowWideKeys: wide})
 	if err != nil {
 		t.Fatalf("openstack.New: %v", err)
 	}

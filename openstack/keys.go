@@ -92,6 +92,9 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	if err != nil {
 		return nil, err
 	}
+	if err := p.checkTempURLKeys(op, res, rules, level); err != nil {
+		return nil, err
+	}
 	unlock := p.userLock.lock(u.ID)
 	defer unlock()
 	uc, done, err := p.actAs(ctx, op, u.ID)
@@ -143,6 +146,34 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	k.Secret = iam.NewSecret(c.Secret)
 	k.CreatedAt = created
 	return k, nil
+}
+
+// checkTempURLKeys refuses a key that would read Swift's temp-URL keys
+// without being allowed to write objects. Swift shows an account's and a
+// container's temp-URL keys (X-Account-Meta-Temp-URL-Key, and the
+// container's) on GET and HEAD to its owners, its operator roles, which
+// many deployments set to member; with such a key one signs temporary URLs
+// that PUT and DELETE any object. So a key holding member (some policy
+// needs writes elsewhere) whose rules read the account or a container, and
+// whose policies allow no object writes, would write objects. Unless
+// Options.AllowWideKeys, that is iam.ErrInvalid.
+func (p *Provider) checkTempURLKeys(op, res string, rules []appRule, level string) error {
+	if p.allowWide || level != levelMember {
+		return nil
+	}
+	has := func(method, path string) bool {
+		return slices.ContainsFunc(rules, func(a appRule) bool {
+			return a.Service == "object-store" && a.Method == method && ruleMatches(a.Path, path)
+		})
+	}
+	const account, container, object = "/v1/AUTH_p", "/v1/AUTH_p/c", "/v1/AUTH_p/c/o"
+	reads := has("GET", account) || has("HEAD", account) || has("GET", container) || has("HEAD", container)
+	if !reads || (has("PUT", object) && has("DELETE", object)) {
+		return nil
+	}
+	return fail(op, res, iam.ErrInvalid, "the key would hold the "+p.roles.Member+" role, with which Swift shows the temp-URL keys of the account and containers "+
+		"its rules read, letting the key write and delete objects its policies do not allow: give object storage reads and the writes to different users, "+
+		"allow object writes, or set Options.AllowWideKeys")
 }
 
 // actAs returns an identity client authenticated as user id, scoped to

@@ -21,6 +21,7 @@ import (
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/keystone"
+	"github.com/iamkit/iamkit/openstack"
 	"github.com/iamkit/iamkit/policy"
 )
 
@@ -353,5 +354,48 @@ func TestPolicyImplyingAdmin(t *testing.T) {
 	t.Cleanup(func() { _ = p.DeletePolicy(context.Background(), name) })
 	if _, err := p.UpdatePolicy(ctx, name, policy.Build(policy.Allowing("iam:List")), wide); !errors.Is(err, iam.ErrUnsupported) {
 		t.Errorf("UpdatePolicy: %v, want ErrUnsupported", err)
+	}
+}
+
+// TestKeyTempURLKeys: a key holding member whose rules read Swift's
+// account or containers could read their temp-URL keys and sign URLs that
+// write objects; unless its policies allow object writes anyway, it is
+// refused before anything changes, except with AllowWideKeys.
+func TestKeyTempURLKeys(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
+	srv := keystone.Start(t)
+	strict, _ := newProvider(t, srv)
+	wide, _ := keysProvider(t, srv, openstack.ApplicationCredentials, true)
+	listAndWrite := policy.Build(policy.Allowing("objectstorage:List", "compute:Write"))
+	for _, tc := range []struct {
+		name string
+		p    *openstack.Provider
+		doc  policy.Document
+		want error
+	}{
+		{"listing as reader", strict, policy.Build(policy.Allowing("objectstorage:List")), nil},
+		{"listing as member, no object writes", strict, listAndWrite, iam.ErrInvalid},
+		{"listing as member, object writes allowed", strict, policy.Build(policy.Allowing("objectstorage:List", "objectstorage:Read", "objectstorage:Write", "compute:Write")), nil},
+		{"listing as member with AllowWideKeys", wide, listAndWrite, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			user := "tmp-" + randomName()
+			_, err := iam.Provision(t.Context(), tc.p, iam.ServiceAccount{User: user, Policy: tc.doc})
+			if err == nil {
+				t.Cleanup(func() { _ = iam.Deprovision(context.Background(), tc.p, user, iam.WithCleanup()) })
+			}
+			if tc.want == nil && err != nil || tc.want != nil && !errors.Is(err, tc.want) {
+				t.Fatalf("Provision: %v, want %v", err, tc.want)
+			}
+			if err != nil {
+				if !strings.Contains(err.Error(), "temp-URL") {
+					t.Errorf("the refusal does not say why: %v", err)
+				}
+				if _, gerr := tc.p.GetUser(t.Context(), user); !errors.Is(gerr, iam.ErrNotFound) {
+					t.Errorf("refused account left behind: %v", gerr)
+				}
+			}
+		})
 	}
 }

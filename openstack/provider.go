@@ -47,9 +47,11 @@ type Options struct {
 	// Keys says what access keys are: ApplicationCredentials (the
 	// default, also when empty) or EC2Credentials.
 	Keys iam.KeyKind
-	// AllowWideKeys lets CreateAccessKey make an EC2 credential whose
-	// roles grant more than the user's policies (without it, that is
-	// iam.ErrInvalid).
+	// AllowWideKeys lets CreateAccessKey make keys that grant more than
+	// the user's policies (without it, that is iam.ErrInvalid): an EC2
+	// credential whose roles allow calls the policies do not, or an
+	// application credential holding member whose rules read Swift's
+	// temp-URL keys while its policies allow no object writes.
 	AllowWideKeys bool
 }
 
