@@ -82,13 +82,18 @@ func (st *state) findPolicy(orn string) (*policy, *apiError) {
 	return nil, errNoSuchPolicy.with("policy %q does not exist", orn)
 }
 
-func (p *policy) version(id string) *policyVersion {
+// findVersion returns the policy orn and its version id.
+func (st *state) findVersion(orn, id string) (*policy, *policyVersion, *apiError) {
+	p, err := st.findPolicy(orn)
+	if err != nil {
+		return nil, nil, err
+	}
 	for _, v := range p.versions {
 		if v.id == id {
-			return v
+			return p, v, nil
 		}
 	}
-	return nil
+	return nil, nil, errNoSuchPolicyVersion.with("policy %q has no version %q", p.name, id)
 }
 
 func (p *policy) addVersion(body string, c *call) (*policyVersion, *apiError) {
@@ -213,13 +218,9 @@ func createPolicyVersion(c *call, in *osc.CreatePolicyVersionRequest) (any, *api
 }
 
 func readPolicyVersion(c *call, in *osc.ReadPolicyVersionRequest) (any, *apiError) {
-	p, err := c.st().findPolicy(in.PolicyOrn)
+	p, v, err := c.st().findVersion(in.PolicyOrn, in.VersionId)
 	if err != nil {
 		return nil, err
-	}
-	v := p.version(in.VersionId)
-	if v == nil {
-		return nil, errNoSuchPolicyVersion.with("policy %q has no version %q", p.name, in.VersionId)
 	}
 	m := versionModel(p, v)
 	return osc.ReadPolicyVersionResponse{PolicyVersion: &m}, nil
@@ -243,13 +244,9 @@ func readPolicyVersions(c *call, in *osc.ReadPolicyVersionsRequest) (any, *apiEr
 // deletePolicyVersion: "Deletes a specified version of a managed policy, if
 // it is not set as the default one."
 func deletePolicyVersion(c *call, in *osc.DeletePolicyVersionRequest) (any, *apiError) {
-	p, err := c.st().findPolicy(in.PolicyOrn)
+	p, v, err := c.st().findVersion(in.PolicyOrn, in.VersionId)
 	if err != nil {
 		return nil, err
-	}
-	v := p.version(in.VersionId)
-	if v == nil {
-		return nil, errNoSuchPolicyVersion.with("policy %q has no version %q", p.name, in.VersionId)
 	}
 	if v == p.defaultVersion {
 		return nil, errInUse.with("version %s is the default version of policy %q", v.id, p.name)
@@ -260,13 +257,9 @@ func deletePolicyVersion(c *call, in *osc.DeletePolicyVersionRequest) (any, *api
 }
 
 func setDefaultPolicyVersion(c *call, in *osc.SetDefaultPolicyVersionRequest) (any, *apiError) {
-	p, err := c.st().findPolicy(in.PolicyOrn)
+	p, v, err := c.st().findVersion(in.PolicyOrn, in.VersionId)
 	if err != nil {
 		return nil, err
-	}
-	v := p.version(in.VersionId)
-	if v == nil {
-		return nil, errNoSuchPolicyVersion.with("policy %q has no version %q", p.name, in.VersionId)
 	}
 	p.defaultVersion = v
 	p.modified = c.now()
