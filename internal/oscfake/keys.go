@@ -117,8 +117,13 @@ func readAccessKeys(c *call, in *osc.ReadAccessKeysRequest) (any, *apiError) {
 	return osc.ReadAccessKeysResponse{AccessKeys: &out}, nil
 }
 
-// findKey returns the key id of owner.
-func (c *call) findKey(id string, owner *user) (*accessKey, *apiError) {
+// findKey returns the key id of the owner that userName names, as for
+// keyOwner.
+func (c *call) findKey(id string, userName *string) (*accessKey, *apiError) {
+	owner, err := c.keyOwner(userName)
+	if err != nil {
+		return nil, err
+	}
 	k := c.st().key(id)
 	if k == nil || k.owner != owner {
 		return nil, errNoSuchAccessKey.with("access key %q does not exist", id)
@@ -130,11 +135,7 @@ func (c *call) findKey(id string, owner *user) (*accessKey, *apiError) {
 // expiration date of an access key when updating its state, it is then
 // set to not expire."
 func updateAccessKey(c *call, in *osc.UpdateAccessKeyRequest) (any, *apiError) {
-	owner, err := c.keyOwner(in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	k, err := c.findKey(in.AccessKeyId, owner)
+	k, err := c.findKey(in.AccessKeyId, in.UserName)
 	if err != nil {
 		return nil, err
 	}
@@ -166,11 +167,7 @@ func updateAccessKey(c *call, in *osc.UpdateAccessKeyRequest) (any, *apiError) {
 // deleteAccessKey: "The access key of an EIM user must be in the INACTIVE
 // state to be deleted."
 func deleteAccessKey(c *call, in *osc.DeleteAccessKeyRequest) (any, *apiError) {
-	owner, err := c.keyOwner(in.UserName)
-	if err != nil {
-		return nil, err
-	}
-	k, err := c.findKey(in.AccessKeyId, owner)
+	k, err := c.findKey(in.AccessKeyId, in.UserName)
 	if err != nil {
 		return nil, err
 	}
