@@ -266,10 +266,14 @@ func setDefaultPolicyVersion(c *call, in *osc.SetDefaultPolicyVersionRequest) (a
 	return osc.SetDefaultPolicyVersionResponse{}, nil
 }
 
-// link adds p to *linked. Linking twice is refused (the spec is silent;
-// refusing keeps an adapter from relying on idempotence the API may not
-// have).
-func link(linked *[]*policy, p *policy, to string) *apiError {
+// link adds the policy orn to *linked, the policies linked to the user or
+// group to. Linking twice is refused (the spec is silent; refusing keeps an
+// adapter from relying on idempotence the API may not have).
+func (st *state) link(linked *[]*policy, orn, to string) *apiError {
+	p, err := st.findPolicy(orn)
+	if err != nil {
+		return err
+	}
 	if slices.Contains(*linked, p) {
 		return errAlreadyExists.with("policy %q is already linked to %s", p.name, to)
 	}
@@ -278,7 +282,13 @@ func link(linked *[]*policy, p *policy, to string) *apiError {
 	return nil
 }
 
-func unlink(linked *[]*policy, p *policy, from string) *apiError {
+// unlink removes the policy orn from *linked, the policies linked to the
+// user or group from.
+func (st *state) unlink(linked *[]*policy, orn, from string) *apiError {
+	p, err := st.findPolicy(orn)
+	if err != nil {
+		return err
+	}
 	if !slices.Contains(*linked, p) {
 		return errNotLinked.with("policy %q is not linked to %s", p.name, from)
 	}
@@ -293,11 +303,7 @@ func linkPolicy(c *call, in *osc.LinkPolicyRequest) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := st.findPolicy(in.PolicyOrn)
-	if err != nil {
-		return nil, err
-	}
-	if err := link(&u.linked, p, "user "+u.name); err != nil {
+	if err := st.link(&u.linked, in.PolicyOrn, "user "+u.name); err != nil {
 		return nil, err
 	}
 	return osc.LinkPolicyResponse{}, nil
@@ -309,11 +315,7 @@ func unlinkPolicy(c *call, in *osc.UnlinkPolicyRequest) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	p, err := st.findPolicy(in.PolicyOrn)
-	if err != nil {
-		return nil, err
-	}
-	if err := unlink(&u.linked, p, "user "+u.name); err != nil {
+	if err := st.unlink(&u.linked, in.PolicyOrn, "user "+u.name); err != nil {
 		return nil, err
 	}
 	return osc.UnlinkPolicyResponse{}, nil
@@ -325,11 +327,7 @@ func linkManagedPolicyToUserGroup(c *call, in *osc.LinkManagedPolicyToUserGroupR
 	if err != nil {
 		return nil, err
 	}
-	p, err := st.findPolicy(in.PolicyOrn)
-	if err != nil {
-		return nil, err
-	}
-	if err := link(&g.linked, p, "user group "+g.name); err != nil {
+	if err := st.link(&g.linked, in.PolicyOrn, "user group "+g.name); err != nil {
 		return nil, err
 	}
 	return osc.LinkManagedPolicyToUserGroupResponse{}, nil
@@ -341,11 +339,7 @@ func unlinkManagedPolicyFromUserGroup(c *call, in *osc.UnlinkManagedPolicyFromUs
 	if err != nil {
 		return nil, err
 	}
-	p, err := st.findPolicy(in.PolicyOrn)
-	if err != nil {
-		return nil, err
-	}
-	if err := unlink(&g.linked, p, "user group "+g.name); err != nil {
+	if err := st.unlink(&g.linked, in.PolicyOrn, "user group "+g.name); err != nil {
 		return nil, err
 	}
 	return osc.UnlinkManagedPolicyFromUserGroupResponse{}, nil
@@ -472,6 +466,17 @@ func findInline(list []*inlinePolicy, name, owner string) (*inlinePolicy, *apiEr
 	return nil, errNoSuchInlinePolicy.with("%s has no inline policy %q", owner, name)
 }
 
+// deleteInline deletes the inline policy name from *list, the inline
+// policies of owner.
+func deleteInline(list *[]*inlinePolicy, name, owner string) *apiError {
+	ip, err := findInline(*list, name, owner)
+	if err != nil {
+		return err
+	}
+	*list = slices.DeleteFunc(*list, func(x *inlinePolicy) bool { return x == ip })
+	return nil
+}
+
 func putUserPolicy(c *call, in *osc.PutUserPolicyRequest) (any, *apiError) {
 	u, err := c.st().findUser(in.UserName, nil)
 	if err != nil {
@@ -509,11 +514,9 @@ func deleteUserPolicy(c *call, in *osc.DeleteUserPolicyRequest) (any, *apiError)
 	if err != nil {
 		return nil, err
 	}
-	ip, err := findInline(u.inline, in.PolicyName, "user "+u.name)
-	if err != nil {
+	if err := deleteInline(&u.inline, in.PolicyName, "user "+u.name); err != nil {
 		return nil, err
 	}
-	u.inline = slices.DeleteFunc(u.inline, func(x *inlinePolicy) bool { return x == ip })
 	return osc.DeleteUserPolicyResponse{}, nil
 }
 
@@ -561,10 +564,8 @@ func deleteUserGroupPolicy(c *call, in *osc.DeleteUserGroupPolicyRequest) (any, 
 	if err != nil {
 		return nil, err
 	}
-	ip, err := findInline(g.inline, in.PolicyName, "user group "+g.name)
-	if err != nil {
+	if err := deleteInline(&g.inline, in.PolicyName, "user group "+g.name); err != nil {
 		return nil, err
 	}
-	g.inline = slices.DeleteFunc(g.inline, func(x *inlinePolicy) bool { return x == ip })
 	return osc.DeleteUserGroupPolicyResponse{}, nil
 }
