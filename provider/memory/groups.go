@@ -99,26 +99,31 @@ func (p *Provider) DeleteGroup(ctx context.Context, name string) error {
 // AddUserToGroup makes user a member of group; adding a member again is
 // not an error. ErrNotFound if either does not exist.
 func (p *Provider) AddUserToGroup(ctx context.Context, groupName, userName string) error {
-	const op = "AddUserToGroup"
-	res := groupRes(groupName)
-	invalid := firstErr(checkName(op, p.rules.Group, "group", groupName), checkName(op, p.rules.User, "user", userName))
-	if err := p.begin(ctx, op, res, invalid); err != nil {
-		return err
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	g, u, err := p.membership(op, groupName, userName)
-	if err != nil {
-		return err
-	}
-	g.members[userName] = struct{}{}
-	u.groups[groupName] = struct{}{}
-	return p.commit(op, res)
+	return p.changeMembership(ctx, "AddUserToGroup", groupName, userName, func(g *group, u *user) error {
+		g.members[userName] = struct{}{}
+		u.groups[groupName] = struct{}{}
+		return nil
+	})
 }
 
 // RemoveUserFromGroup ends a membership; ErrNotFound if there is none.
 func (p *Provider) RemoveUserFromGroup(ctx context.Context, groupName, userName string) error {
 	const op = "RemoveUserFromGroup"
+	return p.changeMembership(ctx, op, groupName, userName, func(g *group, u *user) error {
+		if _, ok := g.members[userName]; !ok {
+			return fail(op, groupRes(groupName), iam.ErrNotFound, "user/%s is not a member", userName)
+		}
+		delete(g.members, userName)
+		delete(u.groups, groupName)
+		return nil
+	})
+}
+
+// changeMembership runs op, which changes the membership of user userName
+// in group groupName: it checks both names, looks up both ends
+// (ErrNotFound if either does not exist), calls change on them under
+// p.mu, and commits unless change fails.
+func (p *Provider) changeMembership(ctx context.Context, op, groupName, userName string, change func(*group, *user) error) error {
 	res := groupRes(groupName)
 	invalid := firstErr(checkName(op, p.rules.Group, "group", groupName), checkName(op, p.rules.User, "user", userName))
 	if err := p.begin(ctx, op, res, invalid); err != nil {
@@ -126,29 +131,18 @@ func (p *Provider) RemoveUserFromGroup(ctx context.Context, groupName, userName 
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	g, u, err := p.membership(op, groupName, userName)
-	if err != nil {
-		return err
-	}
-	if _, ok := g.members[userName]; !ok {
-		return fail(op, res, iam.ErrNotFound, "user/%s is not a member", userName)
-	}
-	delete(g.members, userName)
-	delete(u.groups, groupName)
-	return p.commit(op, res)
-}
-
-// membership looks up both ends of a membership; p.mu must be held.
-func (p *Provider) membership(op, groupName, userName string) (*group, *user, error) {
 	g, ok := p.groups[groupName]
 	if !ok {
-		return nil, nil, fail(op, groupRes(groupName), iam.ErrNotFound, "")
+		return fail(op, res, iam.ErrNotFound, "")
 	}
 	u, ok := p.users[userName]
 	if !ok {
-		return nil, nil, fail(op, userRes(userName), iam.ErrNotFound, "")
+		return fail(op, userRes(userName), iam.ErrNotFound, "")
 	}
-	return g, u, nil
+	if err := change(g, u); err != nil {
+		return err
+	}
+	return p.commit(op, res)
 }
 
 // ListGroupMembers lists the users of group, ordered by name; ErrNotFound
