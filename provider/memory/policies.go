@@ -256,33 +256,34 @@ func (m *managedPolicy) attached(pr iam.Principal) map[string]struct{} {
 // is not an error. ErrNotFound if the policy or the principal does not
 // exist.
 func (p *Provider) AttachPolicy(ctx context.Context, name string, to iam.Principal) error {
-	const op = "AttachPolicy"
-	res := policyRes(name)
-	invalid := firstErr(checkName(op, p.rules.Policy, "policy", name), p.checkPrincipal(op, to))
-	if err := p.begin(ctx, op, res, invalid); err != nil {
-		return err
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	m, ok := p.policies[name]
-	if !ok {
-		return fail(op, res, iam.ErrNotFound, "")
-	}
-	set, err := p.attachments(op, to)
-	if err != nil {
-		return err
-	}
-	set[name] = struct{}{}
-	m.attached(to)[to.Name] = struct{}{}
-	return p.commit(op, res)
+	return p.changeAttachment(ctx, "AttachPolicy", name, to, func(m *managedPolicy, set map[string]struct{}) error {
+		set[name] = struct{}{}
+		m.attached(to)[to.Name] = struct{}{}
+		return nil
+	})
 }
 
 // DetachPolicy detaches policy name from a user or group; ErrNotFound if
 // it was not attached or either does not exist.
 func (p *Provider) DetachPolicy(ctx context.Context, name string, from iam.Principal) error {
 	const op = "DetachPolicy"
+	return p.changeAttachment(ctx, op, name, from, func(m *managedPolicy, set map[string]struct{}) error {
+		if _, ok := set[name]; !ok {
+			return fail(op, policyRes(name), iam.ErrNotFound, "not attached to %s", from)
+		}
+		delete(set, name)
+		delete(m.attached(from), from.Name)
+		return nil
+	})
+}
+
+// changeAttachment runs op, which changes whether policy name is attached
+// to pr: it checks both names, looks up the policy and pr (ErrNotFound if
+// either does not exist), calls change with the policy and the names of
+// the policies attached to pr under p.mu, and commits unless change fails.
+func (p *Provider) changeAttachment(ctx context.Context, op, name string, pr iam.Principal, change func(m *managedPolicy, set map[string]struct{}) error) error {
 	res := policyRes(name)
-	invalid := firstErr(checkName(op, p.rules.Policy, "policy", name), p.checkPrincipal(op, from))
+	invalid := firstErr(checkName(op, p.rules.Policy, "policy", name), p.checkPrincipal(op, pr))
 	if err := p.begin(ctx, op, res, invalid); err != nil {
 		return err
 	}
@@ -292,15 +293,13 @@ func (p *Provider) DetachPolicy(ctx context.Context, name string, from iam.Princ
 	if !ok {
 		return fail(op, res, iam.ErrNotFound, "")
 	}
-	set, err := p.attachments(op, from)
+	set, err := p.attachments(op, pr)
 	if err != nil {
 		return err
 	}
-	if _, ok := set[name]; !ok {
-		return fail(op, res, iam.ErrNotFound, "not attached to %s", from)
+	if err := change(m, set); err != nil {
+		return err
 	}
-	delete(set, name)
-	delete(m.attached(from), from.Name)
 	return p.commit(op, res)
 }
 
