@@ -59,14 +59,15 @@ const defaultPageSize = 100
 // Option configures a Provider made by New.
 type Option func(*config)
 
+// config is what the Options set; a Provider keeps it as New completes it.
 type config struct {
 	limits   Limits
 	rules    iam.NameRules
 	clock    func() time.Time
 	pageSize int
 	keyDelay time.Duration
-	// stateFile is where the state is saved after every change; "" for
-	// none.
+	// stateFile is where the state is saved after every change
+	// (persist.go); "" for none.
 	stateFile string
 }
 
@@ -97,13 +98,7 @@ func WithKeyVisibilityDelay(d time.Duration) Option { return func(c *config) { c
 //
 // It is safe for concurrent use. The zero Provider is not usable; call New.
 type Provider struct {
-	limits   Limits
-	rules    iam.NameRules
-	clock    func() time.Time
-	pageSize int
-	keyDelay time.Duration
-	// stateFile is the state file (persist.go), "" for none.
-	stateFile string
+	config
 
 	// mu guards the identity state below.
 	mu       sync.RWMutex
@@ -135,18 +130,15 @@ func New(opts ...Option) *Provider {
 	if c.pageSize <= 0 {
 		c.pageSize = defaultPageSize
 	}
+	c.limits = c.limits.withDefaults()
+	c.keyDelay = max(c.keyDelay, 0)
 	return &Provider{
-		limits:    c.limits.withDefaults(),
-		rules:     c.rules,
-		clock:     c.clock,
-		pageSize:  c.pageSize,
-		keyDelay:  max(c.keyDelay, 0),
-		stateFile: c.stateFile,
-		users:     map[string]*user{},
-		groups:    map[string]*group{},
-		policies:  map[string]*managedPolicy{},
-		keys:      map[string]*accessKey{},
-		calls:     map[string]int{},
+		config:   c,
+		users:    map[string]*user{},
+		groups:   map[string]*group{},
+		policies: map[string]*managedPolicy{},
+		keys:     map[string]*accessKey{},
+		calls:    map[string]int{},
 	}
 }
 
