@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,6 +59,12 @@ type Harness struct {
 	// Default 8.
 	Concurrency int
 
+	// Clauses names the groups of the suite to run (see Run); nil runs
+	// them all. A second run of the suite on another configuration of the
+	// same provider (another kind of key) can keep to the clauses that
+	// configuration changes.
+	Clauses []string
+
 	// Consistency is how long reads may lag writes on this provider. The
 	// suite retries each read that checks the effect of a write (a get or
 	// listing after a create, delete, attachment…) until it matches or
@@ -82,9 +89,10 @@ const cleanupTimeout = 2 * time.Minute
 
 // Run runs the conformance suite against the provider h makes: one
 // subtest per contract clause, grouped as Users, Groups, Policies,
-// AccessKeys, InvalidInput, Paging, Concurrency, Cancellation, Errors,
-// Secrets, Unsupported and Workflows. A clause the provider's
-// Capabilities say it lacks is skipped with the reason.
+// AccessKeys, InvalidInput, NameRules, Paging, Concurrency, Cancellation,
+// Errors, Secrets, Unsupported and Workflows (all of them, or those
+// h.Clauses names). A clause the provider's Capabilities say it lacks is
+// skipped with the reason.
 //
 // Every call the suite makes goes through a checker that fails the test
 // when an error breaks the contract (see CheckError), when an error
@@ -105,8 +113,16 @@ func Run(t *testing.T, h Harness) {
 	if h.Concurrency <= 0 {
 		h.Concurrency = DefaultConcurrency
 	}
+	for _, c := range h.Clauses {
+		if !slices.ContainsFunc(groups, func(g group) bool { return g.name == c }) {
+			t.Fatalf("providertest: Harness.Clauses names %q, which is not a group of the suite", c)
+		}
+	}
 	s := &suite{h: h, run: runID()}
 	for _, g := range groups {
+		if h.Clauses != nil && !slices.Contains(h.Clauses, g.name) {
+			continue
+		}
 		t.Run(g.name, func(t *testing.T) {
 			for _, c := range g.tests {
 				t.Run(c.name, func(t *testing.T) { c.fn(s.env(t)) })

@@ -327,3 +327,25 @@ func TestMutants(t *testing.T) {
 		})
 	}
 }
+
+// TestClauses: with Harness.Clauses, only the named groups run.
+func TestClauses(t *testing.T) {
+	var ran []string
+	t.Run("Users only", func(t *testing.T) {
+		providertest.Run(t, providertest.Harness{
+			NewProvider: func(t *testing.T) iam.Provider {
+				ran = append(ran, strings.SplitN(t.Name(), "/", 4)[2])
+				return memory.New()
+			},
+			Clauses: []string{"Users"},
+		})
+	})
+	for _, g := range ran {
+		if g != "Users" {
+			t.Errorf("ran a test of group %s, want Users only", g)
+		}
+	}
+	if len(ran) == 0 {
+		t.Error("ran nothing")
+	}
+}
