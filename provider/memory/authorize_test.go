@@ -34,18 +34,12 @@ func TestAuthorize(t *testing.T) {
 			msg: "user/alice may not objectstorage:Read"},
 		{name: "explicit deny", action: "compute:List", kind: iam.ErrDenied, msg: "policy/nolist",
 			prepare: func(t *testing.T, f *fixture) (string, string) {
-				ctx := context.Background()
-				_, err := f.p.CreatePolicy(ctx, iam.PolicyInput{Name: "nolist", Document: policy.Build(policy.Denying("compute:List"))})
-				must(t, err)
-				must(t, f.p.AttachPolicy(ctx, "nolist", iam.GroupPrincipal("ops")))
+				attachNew(t, f.p, "nolist", policy.Build(policy.Denying("compute:List")), iam.GroupPrincipal("ops"))
 				return f.key.ID, f.key.Secret.Reveal()
 			}},
 		{name: "through the user's own policy", action: "iam:Read",
 			prepare: func(t *testing.T, f *fixture) (string, string) {
-				ctx := context.Background()
-				_, err := f.p.CreatePolicy(ctx, iam.PolicyInput{Name: "iamread", Document: policy.Build(policy.Allowing("iam:Read"))})
-				must(t, err)
-				must(t, f.p.AttachPolicy(ctx, "iamread", iam.UserPrincipal("alice")))
+				attachNew(t, f.p, "iamread", policy.Build(policy.Allowing("iam:Read")), iam.UserPrincipal("alice"))
 				return f.key.ID, f.key.Secret.Reveal()
 			}},
 		{name: "left the group", action: "objectstorage:Read", kind: iam.ErrDenied,
@@ -147,9 +141,7 @@ func TestAuthorizeRequest(t *testing.T) {
 		policy.Allowing("compute:Write").When(policy.StringEquals, policy.KeyResourceTagPrefix+"CreatedBy", "user").Named("own"),
 		policy.Allowing("compute:Tag").Between(start, start.Add(time.Hour)).Named("window"),
 	)
-	_, err := f.p.CreatePolicy(ctx, iam.PolicyInput{Name: "cond", Document: doc})
-	must(t, err)
-	must(t, f.p.AttachPolicy(ctx, "cond", iam.UserPrincipal("alice")))
+	attachNew(t, f.p, "cond", doc, iam.UserPrincipal("alice"))
 	id, secret := f.key.ID, f.key.Secret.Reveal()
 
 	cases := []struct {
@@ -177,7 +169,7 @@ func TestAuthorizeRequest(t *testing.T) {
 		})
 	}
 
-	_, err = f.p.AuthorizeRequest(ctx, id, "wrong", policy.Request{Action: "compute:Read"})
+	_, err := f.p.AuthorizeRequest(ctx, id, "wrong", policy.Request{Action: "compute:Read"})
 	wantErr(t, err, "AuthorizeRequest", iam.ErrDenied)
 	_, err = f.p.AuthorizeRequest(ctx, id, secret, policy.Request{})
 	wantErr(t, err, "AuthorizeRequest", iam.ErrInvalid)

@@ -90,12 +90,19 @@ func account(t *testing.T, p *memory.Provider, user, group string, doc policy.Do
 	_, err = p.CreateGroup(ctx, group)
 	must(t, err)
 	must(t, p.AddUserToGroup(ctx, group, user))
-	_, err = p.CreatePolicy(ctx, iam.PolicyInput{Name: group, Document: doc})
-	must(t, err)
-	must(t, p.AttachPolicy(ctx, group, iam.GroupPrincipal(group)))
+	attachNew(t, p, group, doc, iam.GroupPrincipal(group))
 	key, err := p.CreateAccessKey(ctx, user, nil)
 	must(t, err)
 	return key
+}
+
+// attachNew creates policy name with doc and attaches it to pr.
+func attachNew(t *testing.T, p *memory.Provider, name string, doc policy.Document, pr iam.Principal) {
+	t.Helper()
+	ctx := context.Background()
+	_, err := p.CreatePolicy(ctx, iam.PolicyInput{Name: name, Document: doc})
+	must(t, err)
+	must(t, p.AttachPolicy(ctx, name, pr))
 }
 
 // fixture is a small account: alice (key, member of ops, policy ro
