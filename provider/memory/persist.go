@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -183,16 +184,16 @@ func (p *Provider) commit(op, resource string) error {
 func (p *Provider) encode() ([]byte, error) {
 	s := stateFile{Version: formatVersion, KeySeq: p.keySeq,
 		Users: []stateUser{}, Groups: []stateGroup{}, Policies: []statePolicy{}, Keys: []stateKey{}}
-	for _, n := range sortedNames(p.users) {
+	for _, n := range slices.Sorted(maps.Keys(p.users)) {
 		u := p.users[n]
 		s.Users = append(s.Users, stateUser{Name: u.name, Path: u.path, Tags: u.tags, Created: u.created,
 			Groups: sortedKeys(u.groups, nil), Policies: sortedKeys(u.policies, nil)})
 	}
-	for _, n := range sortedNames(p.groups) {
+	for _, n := range slices.Sorted(maps.Keys(p.groups)) {
 		g := p.groups[n]
 		s.Groups = append(s.Groups, stateGroup{Name: g.name, Path: g.path, Created: g.created, Policies: sortedKeys(g.policies, nil)})
 	}
-	for _, n := range sortedNames(p.policies) {
+	for _, n := range slices.Sorted(maps.Keys(p.policies)) {
 		m := p.policies[n]
 		sp := statePolicy{Name: m.name, Description: m.description, Created: m.created, Next: m.next, Default: m.def.id}
 		for _, v := range m.versions {
@@ -200,7 +201,7 @@ func (p *Provider) encode() ([]byte, error) {
 		}
 		s.Policies = append(s.Policies, sp)
 	}
-	for _, id := range sortedNames(p.keys) {
+	for _, id := range slices.Sorted(maps.Keys(p.keys)) {
 		k := p.keys[id]
 		s.Keys = append(s.Keys, stateKey{ID: k.id, User: k.user, Status: k.status, Created: k.created,
 			Expires: k.expires, Hash: hex.EncodeToString(k.hash[:]), Seq: k.seq})
@@ -346,16 +347,6 @@ func decodeState(s *stateFile, users map[string]*user, groups map[string]*group,
 		u.keys[sk.ID] = k
 	}
 	return nil
-}
-
-// sortedNames returns the keys of m, sorted.
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	slices.Sort(out)
-	return out
 }
 
 // writeAtomic replaces the file at path with data: a temporary file in the
