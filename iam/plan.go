@@ -228,10 +228,9 @@ func resolveDesired(p Provider, desired []ServiceAccount) (*desiredState, error)
 }
 
 // NameRuler is implemented by providers that say which names their cloud
-// accepts. Plan checks every desired name with them before any call; for
-// a provider without it, Plan uses iam.AWSNameRules on the "aws" and
-// "memory" providers (their rules) and otherwise only refuses empty names
-// and control characters, leaving the rest to the provider.
+// accepts, as iamkit's providers all do. Plan checks every desired name
+// with them before any call; for a provider without it, Plan only refuses
+// empty names and control characters, leaving the rest to the provider.
 type NameRuler interface {
 	NameRules() NameRules
 }
@@ -239,10 +238,6 @@ type NameRuler interface {
 func nameRulesOf(p Provider) NameRules {
 	if nr, ok := p.(NameRuler); ok {
 		return nr.NameRules()
-	}
-	switch p.Name() {
-	case "aws", "memory":
-		return AWSNameRules()
 	}
 	loose := func(what string) NameRule { return NameRule{What: what} }
 	return NameRules{User: loose("user name"), Group: loose("group name"), Policy: loose("policy name")}

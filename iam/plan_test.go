@@ -94,9 +94,14 @@ func TestPlanRefusesBadInputBeforeAnyCall(t *testing.T) {
 		{"no statement", []iam.ServiceAccount{{User: "a"}}},
 		{"invalid policy", []iam.ServiceAccount{{User: "a", Policy: bad}}},
 		{"one policy, two documents", []iam.ServiceAccount{{User: "a", Group: "g", Policy: ro}, {User: "b", Group: "g", Policy: policy.ReadOnly(policy.Image)}}},
+		{"user name over the provider's own rule", []iam.ServiceAccount{{User: "sixsix", Policy: ro}}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			p := memory.New()
+			// The provider's rules (iam.NameRuler) are AWS's, but user
+			// names of at most 5 characters.
+			rules := iam.AWSNameRules()
+			rules.User.Max = 5
+			p := memory.New(memory.WithNameRules(rules))
 			_, err := iam.Plan(context.Background(), p, tc.desired)
 			if !errors.Is(err, iam.ErrInvalid) {
 				t.Fatalf("err = %v, want ErrInvalid", err)

@@ -145,6 +145,10 @@ func New(opts ...Option) *Provider {
 // Name returns "memory".
 func (p *Provider) Name() string { return name }
 
+// NameRules returns the rules names are checked with (WithNameRules;
+// iam.NameRuler: iam.Plan checks desired names with them).
+func (p *Provider) NameRules() iam.NameRules { return p.rules }
+
 // Capabilities reports everything but inline policies, with the
 // provider's limits.
 func (p *Provider) Capabilities() iam.Capabilities {
