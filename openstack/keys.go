@@ -6,7 +6,11 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"encoding/json"
+	"errors"
+	"fmt"
 	"iter"
+	mrand "math/rand/v2"
+	"net/http"
 	"slices"
 	"strings"
 	"time"
@@ -97,7 +101,42 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	}
 	unlock := p.userLock.lock(u.ID)
 	defer unlock()
-	uc, done, err := p.actAs(ctx, op, u.ID)
+	// Another process making a key for the same user at once replaces the
+	// password this one set, and so revokes its token: Keystone answers
+	// 401, and the dance is tried again after a random pause.
+	for attempt := 1; ; attempt++ {
+		k, err := p.createAppCred(ctx, op, user, u.ID, rules, level, expires)
+		if err == nil || attempt == passwordRaceTries || !errors.Is(err, errPasswordRace) {
+			return k, err
+		}
+		pause := time.Duration(attempt) * time.Duration(mrand.Int64N(int64(time.Second)))
+		if err := retry.Sleep(ctx, pause); err != nil {
+			return nil, &iam.Error{Provider: providerName, Op: op, Resource: res, Err: err}
+		}
+	}
+}
+
+// passwordRaceTries is how many times CreateAccessKey tries the password
+// dance when another process races it on the same user.
+const passwordRaceTries = 4
+
+// errPasswordRace marks a dance that lost the user's password to another.
+var errPasswordRace = errors.New("another process changed the user's password at the same time (it is making a key for the same user)")
+
+// wrapRaced is wrap, where Keystone refusing the user's throwaway password
+// or token (401) is a lost race (errPasswordRace, of kind ErrDenied).
+func wrapRaced(op, res string, err error) error {
+	if ke := keystoneError(err); ke != nil && ke.Status == http.StatusUnauthorized {
+		return &iam.Error{Provider: providerName, Op: op, Resource: res, Kind: iam.ErrDenied, Err: fmt.Errorf("%w: %w", errPasswordRace, ke)}
+	}
+	return wrap(op, res, err)
+}
+
+// createAppCred makes user's application credential through the password
+// dance (see CreateAccessKey).
+func (p *Provider) createAppCred(ctx context.Context, op, user, id string, rules []appRule, level string, expires *time.Time) (*iam.AccessKey, error) {
+	res := "user/" + user
+	uc, done, err := p.actAs(ctx, op, id)
 	if err != nil {
 		return nil, err
 	}
@@ -136,11 +175,11 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 	}
 	name := "iamkit-" + randomHex(8)
 	created := time.Now().UTC().Truncate(time.Second)
-	c, err := applicationcredentials.Create(ctx, uc, u.ID, applicationcredentials.CreateOpts{
+	c, err := applicationcredentials.Create(ctx, uc, id, applicationcredentials.CreateOpts{
 		Name: name, Description: keyDescription + created.Format(time.RFC3339), Roles: roles, AccessRules: rules, ExpiresAt: expires,
 	}).Extract()
 	if err != nil {
-		return nil, wrap(op, res, err)
+		return nil, wrapRaced(op, res, err)
 	}
 	k := keyOf(user, c)
 	k.Secret = iam.NewSecret(c.Secret)
@@ -215,7 +254,7 @@ func (p *Provider) actAs(ctx context.Context, op, id string) (*gophercloud.Servi
 		Scope: &gophercloud.AuthScope{ProjectID: p.project}})
 	if err != nil {
 		scramble()
-		return nil, nil, wrap(op, res, err)
+		return nil, nil, wrapRaced(op, res, err)
 	}
 	sc := &gophercloud.ServiceClient{ProviderClient: pc, Endpoint: p.id.Endpoint, ResourceBase: p.id.ResourceBase, Type: p.id.Type}
 	return sc, scramble, nil

@@ -399,3 +399,42 @@ func TestKeyTempURLKeys(t *testing.T) {
 		})
 	}
 }
+
+// TestKeyPasswordRace: two providers (two processes, as far as the
+// per-user lock knows) making keys for the same user at once replace each
+// other's throwaway passwords; the loser's dance is tried again, so every
+// key is made.
+func TestKeyPasswordRace(t *testing.T) {
+	t.Parallel() // most of the time is spent waiting on Keystone
+	srv := keystone.Start(t)
+	a, _ := newProvider(t, srv)
+	b, _ := newProvider(t, srv)
+	ctx := t.Context()
+	user := "race-" + randomName()
+	if _, err := a.CreateUser(ctx, user, nil); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = iam.Deprovision(context.Background(), a, user, iam.WithCleanup()) })
+	const each = 3
+	errs := make(chan error, 2*each)
+	var wg sync.WaitGroup
+	for _, p := range []*openstack.Provider{a, b} {
+		for range each {
+			wg.Go(func() {
+				_, err := p.CreateAccessKey(ctx, user, nil)
+				errs <- err
+			})
+		}
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("CreateAccessKey racing another provider: %v", err)
+		}
+	}
+	keys, err := iam.Collect(a.ListAccessKeys(ctx, user))
+	if err != nil || len(keys) != 2*each {
+		t.Errorf("ListAccessKeys: %d keys (%v), want %d", len(keys), err, 2*each)
+	}
+}
