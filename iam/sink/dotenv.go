@@ -138,14 +138,22 @@ var dotenvAccepts = accepts{
 	[]iam.KeyKind{iam.KeyAccessKey, iam.KeyApplicationCredential, iam.KeyEC2Credential, iam.KeyOAuth2Client, iam.KeyPersonalAccessToken},
 }
 
-// dotenvVars returns the variables s writes for d and the keys it
-// accepts: s.Vars for d's provider, or the preset of d's provider and
-// kind.
-func (s Dotenv) dotenvVars(d iam.Delivery) (func() []EnvVar, accepts) {
+// accepts returns the keys s holds: those of d's provider with Vars of
+// its own, else those the presets hold.
+func (s Dotenv) accepts(d iam.Delivery) accepts {
 	if s.Vars != nil {
-		return func() []EnvVar { return s.Vars }, accepts{providers: []string{d.Provider}}
+		return accepts{providers: []string{d.Provider}}
 	}
-	return func() []EnvVar { return DotenvPreset(d.Provider, d.Key.KindOrDefault(d.Provider)) }, dotenvAccepts
+	return dotenvAccepts
+}
+
+// vars returns the variables s writes for d (whose key begin checked):
+// Vars, else the preset of d's provider and kind.
+func (s Dotenv) vars(d iam.Delivery) []EnvVar {
+	if s.Vars != nil {
+		return s.Vars
+	}
+	return DotenvPreset(d.Provider, d.Key.KindOrDefault(d.Provider))
 }
 
 // Dotenv writes the key as KEY=value lines of a dotenv file, the file
@@ -188,14 +196,13 @@ var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // Deliver writes d's key into the file, atomically, mode 0600.
 func (s Dotenv) Deliver(ctx context.Context, d iam.Delivery) error {
-	varsOf, a := s.dotenvVars(d)
-	t, err := begin(ctx, "Dotenv", d, a, s.Path, func() (string, error) {
+	t, err := begin(ctx, "Dotenv", d, s.accepts(d), s.Path, func() (string, error) {
 		return "", fmt.Errorf("Dotenv.Path is required")
 	})
 	if err != nil {
 		return err
 	}
-	vars := varsOf()
+	vars := s.vars(d)
 	if len(vars) == 0 {
 		return t.fail(iam.ErrInvalid, fmt.Sprintf("no preset for a key of kind %q of provider %q: set Vars", d.Key.KindOrDefault(d.Provider), d.Provider), nil)
 	}
@@ -378,14 +385,13 @@ func dotenvQuote(v string) (string, bool) {
 // ID (From KeyID) to d's key ID (see iam.DeliveryVerifier). A missing file
 // is false.
 func (s Dotenv) Delivered(ctx context.Context, d iam.Delivery) (bool, error) {
-	varsOf, a := s.dotenvVars(d)
-	t, err := beginCheck(ctx, "Dotenv", d, a, s.Path, func() (string, error) {
+	t, err := beginCheck(ctx, "Dotenv", d, s.accepts(d), s.Path, func() (string, error) {
 		return "", fmt.Errorf("Dotenv.Path is required")
 	})
 	if err != nil {
 		return false, err
 	}
-	vars := varsOf()
+	vars := s.vars(d)
 	if len(vars) == 0 {
 		return false, t.fail(iam.ErrInvalid, fmt.Sprintf("no preset for a key of kind %q of provider %q: set Vars", d.Key.KindOrDefault(d.Provider), d.Provider), nil)
 	}
