@@ -34,8 +34,15 @@ func (p *Provider) groupURN(g *group) string {
 	return "urn:v1:" + p.region + ":identity:group:" + p.nic + "/" + g.Name
 }
 
+// toGroup converts g. OVHcloud groups have no path: one iamkit made
+// (its description says so) reads as being under iam.DefaultPath, which is
+// how iam tells what it owns; any other has no path.
 func (p *Provider) toGroup(g *group) *iam.Group {
-	return &iam.Group{Name: g.Name, ID: p.groupURN(g), CreatedAt: g.Creation}
+	out := &iam.Group{Name: g.Name, ID: p.groupURN(g), CreatedAt: g.Creation}
+	if g.Description == groupDesc {
+		out.Path = iam.DefaultPath
+	}
+	return out
 }
 
 func (p *Provider) getGroup(ctx context.Context, op, name string) (*group, error) {
@@ -48,6 +55,10 @@ func (p *Provider) getGroup(ctx context.Context, op, name string) (*group, error
 	}
 	return &g, nil
 }
+
+// groupDesc is the description of the groups iamkit makes, which marks
+// them as iamkit's.
+const groupDesc = "iamkit group"
 
 // roleNone is the group role that grants nothing on the account: a
 // member's rights are then those of the IAM policies only.
@@ -114,7 +125,7 @@ func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, er
 		return nil, err
 	}
 	var g group
-	body := groupRequest{Name: name, Description: "iamkit group", Role: roleNone}
+	body := groupRequest{Name: name, Description: groupDesc, Role: roleNone}
 	if err := p.call(ctx, http.MethodPost, "/me/identity/group", body, &g); err != nil {
 		return nil, wrap(op, "group/"+name, err)
 	}

@@ -65,8 +65,14 @@ func (p *Provider) localURN(u *localUser) string {
 	return "urn:v1:" + p.region + ":identity:user:" + p.nic + "/" + u.Login
 }
 
+// userOfLocal converts u; an iamkit user (its description says so) reads
+// as being under iam.DefaultPath, as toGroup explains.
 func (p *Provider) userOfLocal(u *localUser) *iam.User {
-	return &iam.User{Name: u.Login, ID: p.localURN(u), CreatedAt: u.Creation}
+	out := &iam.User{Name: u.Login, ID: p.localURN(u), CreatedAt: u.Creation}
+	if u.iamkits() {
+		out.Path = iam.DefaultPath
+	}
+	return out
 }
 
 // findLocal returns iamkit's local user login.

@@ -94,8 +94,10 @@ func (p *Provider) identityURN(c *client) string {
 	return "urn:v1:" + p.region + ":identity:credential:" + p.nic + "/oauth2-" + c.ClientID
 }
 
+// userOf converts c, one of iamkit's service accounts (the adapter sees
+// no other client), under iam.DefaultPath as toGroup explains.
 func (p *Provider) userOf(c *client) *iam.User {
-	return &iam.User{Name: c.Name, ID: p.identityURN(c), CreatedAt: c.CreatedAt}
+	return &iam.User{Name: c.Name, ID: p.identityURN(c), Path: iam.DefaultPath, CreatedAt: c.CreatedAt}
 }
 
 // clients lists iamkit's service accounts.
@@ -167,7 +169,7 @@ func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOp
 	if err := checkName(op, p.userRule(), name); err != nil {
 		return nil, err
 	}
-	if opts != nil && (len(opts.Tags) > 0 || opts.Path != "" && opts.Path != "/") {
+	if opts != nil && (len(opts.Tags) > 0 || opts.Path != "" && opts.Path != "/" && opts.Path != iam.DefaultPath) {
 		return nil, fail(op, "user/"+name, iam.ErrUnsupported, "OVHcloud users have neither tags nor paths")
 	}
 	if p.local {
