@@ -1,6 +1,7 @@
 package providertest
 
 import (
+	"context"
 	"fmt"
 
 	"github.com/iamkit/iamkit/iam"
@@ -12,6 +13,8 @@ var workflowTests = []test{
 	{"ProvisionWithoutGroup", testProvisionDirect},
 	{"Deprovision", testDeprovision},
 	{"DeprovisionMissing", testDeprovisionMissing},
+	{"DeprovisionWithCleanup", testDeprovisionCleanup},
+	{"PlanApplyPlan", testPlanApplyPlan},
 }
 
 // viaGroup reports whether Provision grants a service account its policy
@@ -160,4 +163,53 @@ func testDeprovision(e *env) {
 func testDeprovisionMissing(e *env) {
 	err := iam.Deprovision(e.ctx, e.p, e.name("u"))
 	e.isKind(err, iam.ErrNotFound, "Deprovision of a missing user")
+}
+
+// testDeprovisionCleanup: with WithCleanup, the last member's Deprovision
+// also removes the group and the policy Provision made, which iamkit owns
+// (the provider must report them under its iamkit path).
+func testDeprovisionCleanup(e *env) {
+	sa := e.serviceAccount()
+	out := e.provision(sa)
+	e.must(iam.Deprovision(e.ctx, e.p, sa.User, iam.WithCleanup()), "Deprovision WithCleanup")
+	e.eventually(gone("GetUser after Deprovision", func() (*iam.User, error) { return e.p.GetUser(e.ctx, sa.User) }))
+	if sa.Group != "" && e.viaGroup() {
+		e.eventually(gone("GetGroup of iamkit's group, left without members, after Deprovision WithCleanup", func() (*iam.Group, error) { return e.p.GetGroup(e.ctx, sa.Group) }))
+	}
+	e.eventually(gone("GetPolicy of iamkit's policy, attached nowhere, after Deprovision WithCleanup", func() (*iam.Policy, error) { return e.p.GetPolicy(e.ctx, out.Policy.Name) }))
+}
+
+// testPlanApplyPlan: Plan, Apply, then Plan again finds nothing to do. It
+// proves that the provider reports what Apply made as iamkit's, since Plan
+// refuses names taken by anything else.
+func testPlanApplyPlan(e *env) {
+	e.needPolicies()
+	a, b := e.serviceAccount(), e.serviceAccount()
+	b.Group = a.Group // one shared group (and so one shared policy)
+	desired := []iam.ServiceAccount{a, b}
+	cs, err := iam.Plan(e.ctx, e.p, desired)
+	e.must(err, "Plan")
+	if !cs.HasChanges() {
+		e.t.Fatalf("Plan of two new accounts has no changes:\n%s", cs)
+	}
+	var keys []string
+	sink := iam.SinkFunc(func(_ context.Context, d iam.Delivery) error {
+		keys = append(keys, d.Key.ID)
+		return nil
+	})
+	_, err = iam.Apply(e.ctx, e.p, cs, iam.ApplyOptions{Sink: sink, Concurrency: 1})
+	e.must(err, "Apply")
+	if len(keys) != 2 {
+		e.t.Errorf("Apply delivered %d keys, want 2", len(keys))
+	}
+	e.eventually(func() error {
+		again, err := iam.Plan(e.ctx, e.p, desired)
+		if err != nil {
+			return fmt.Errorf("Plan after Apply: %w", err)
+		}
+		if again.HasChanges() {
+			return fmt.Errorf("Plan after Apply still has changes:\n%s", again)
+		}
+		return nil
+	})
 }
