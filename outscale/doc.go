@@ -25,14 +25,27 @@
 // # The model mapping
 //
 //	iam.User         EIM user (CreateUser, ReadUsers, DeleteUser); Path supported, no tags
-//	iam.Group        user group (CreateUserGroup, ReadUserGroup…), path "/"; ID is its ORN
-//	iam.Policy       managed policy; ID is its ORN orn:ows:idauth::<account>:policy/<name>;
-//	                 Version is the default version (v1, v2…); Native is the EIM document
+//	iam.Group        user group (CreateUserGroup, ReadUserGroup…); ID is its ORN
+//	iam.Policy       managed policy; ID is its ORN orn:ows:idauth::<account>:policy<path><name>
+//	                 (policy/iamkit/<name> for iamkit's); Version is the default
+//	                 version (v1, v2…); Native is the EIM document
 //	AttachPolicy     LinkPolicy (user) / LinkManagedPolicyToUserGroup (group)
 //	UpdatePolicy     CreatePolicyVersion with SetAsDefault, deleting the oldest
 //	                 non-default version first when the policy has 5
 //	inline policies  PutUserPolicy / PutUserGroupPolicy… (iam.InlinePolicies)
 //	iam.AccessKey    access key with ExpirationDate and ACTIVE/INACTIVE; at most 2 per user
+//
+// Paths: users, groups and managed policies are created under the
+// provider's Path (Options.Path, default iam.DefaultPath "/iamkit/"; an
+// explicit iam.UserOptions.Path wins for a user), which is how iam tells
+// what iamkit owns (Plan, Deprovision WithCleanup). EIM addresses users
+// and groups by name and path; calls that take a path try the iamkit path
+// first, so iamkit's own cost no extra request, then "/" (made outside
+// iamkit), then the path a listing finds: a "not found" costs up to two
+// more requests and a listing (AddUserToGroup and RemoveUserFromGroup,
+// which name both, up to three and two listings). Managed policies are
+// found by name in ReadPolicies, whatever their path, and addressed by the
+// ORN it answers.
 //
 // GetUser and GetPolicy page through ReadUsers and ReadPolicies (the API
 // has no filter by name). Listings use FirstItem/ResultsPerPage; the base

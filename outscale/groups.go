@@ -14,7 +14,7 @@ func groupOf(g osc.UserGroup) *iam.Group {
 	return &iam.Group{Name: g.GetName(), ID: g.GetOrn(), Path: g.GetPath(), CreatedAt: parseTime(g.CreationDate)}
 }
 
-// CreateGroup creates user group name under the path "/".
+// CreateGroup creates user group name under the provider's Path.
 func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, error) {
 	const op = "CreateGroup"
 	res := "group/" + name
@@ -23,7 +23,7 @@ func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, er
 	}
 	var out osc.CreateUserGroupResponse
 	err := p.call(ctx, op, res, iam.ErrAlreadyExists, func(ctx context.Context) (*http.Response, error) {
-		r, resp, err := p.api.UserGroupApi.CreateUserGroup(ctx).CreateUserGroupRequest(osc.CreateUserGroupRequest{UserGroupName: name}).Execute()
+		r, resp, err := p.api.UserGroupApi.CreateUserGroup(ctx).CreateUserGroupRequest(osc.CreateUserGroupRequest{UserGroupName: name, Path: pathArg(p.path)}).Execute()
 		out = r
 		return resp, err
 	})
@@ -32,24 +32,28 @@ func (p *Provider) CreateGroup(ctx context.Context, name string) (*iam.Group, er
 	}
 	p.recent.Add(res)
 	if out.UserGroup == nil {
-		return &iam.Group{Name: name, Path: "/"}, nil
+		return &iam.Group{Name: name, Path: p.path}, nil
 	}
 	return groupOf(*out.UserGroup), nil
 }
 
-// readGroup reads group name and its members.
+// readGroup reads group name and its members, at the group's path (see
+// withPath).
 func (p *Provider) readGroup(ctx context.Context, op, name string) (osc.ReadUserGroupResponse, error) {
 	res := "group/" + name
 	var out osc.ReadUserGroupResponse
-	err := p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
-		r, resp, err := p.api.UserGroupApi.ReadUserGroup(ctx).ReadUserGroupRequest(osc.ReadUserGroupRequest{UserGroupName: name}).Execute()
-		out = r
-		return resp, err
-	}, res)
+	err := p.withGroupPath(ctx, name, func(path *string) error {
+		return p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
+			r, resp, err := p.api.UserGroupApi.ReadUserGroup(ctx).ReadUserGroupRequest(osc.ReadUserGroupRequest{UserGroupName: name, Path: path}).Execute()
+			out = r
+			return resp, err
+		}, res)
+	})
 	return out, err
 }
 
-// GetGroup reads user group name (under the path "/").
+// GetGroup reads user group name, at the provider's Path, "/" or
+// wherever a listing finds it.
 func (p *Provider) GetGroup(ctx context.Context, name string) (*iam.Group, error) {
 	const op = "GetGroup"
 	res := "group/" + name
@@ -83,10 +87,12 @@ func (p *Provider) DeleteGroup(ctx context.Context, name string) error {
 	if err := checkName(names.Group, op, res, name); err != nil {
 		return err
 	}
-	err := p.call(ctx, op, res, iam.ErrConflict, func(ctx context.Context) (*http.Response, error) {
-		_, resp, err := p.api.UserGroupApi.DeleteUserGroup(ctx).DeleteUserGroupRequest(osc.DeleteUserGroupRequest{UserGroupName: name}).Execute()
-		return resp, err
-	}, res)
+	err := p.withGroupPath(ctx, name, func(path *string) error {
+		return p.call(ctx, op, res, iam.ErrConflict, func(ctx context.Context) (*http.Response, error) {
+			_, resp, err := p.api.UserGroupApi.DeleteUserGroup(ctx).DeleteUserGroupRequest(osc.DeleteUserGroupRequest{UserGroupName: name, Path: path}).Execute()
+			return resp, err
+		}, res)
+	})
 	if err == nil {
 		p.recent.Remove(res)
 	}
@@ -109,10 +115,10 @@ func (p *Provider) AddUserToGroup(ctx context.Context, group, user string) error
 	if err != nil {
 		return err
 	}
-	err = p.withUserPath(ctx, user, func(path *string) error {
+	err = p.withMemberPaths(ctx, group, user, func(groupPath, userPath *string) error {
 		return p.call(ctx, op, res, iam.ErrConflict, func(ctx context.Context) (*http.Response, error) {
 			_, resp, err := p.api.UserGroupApi.AddUserToUserGroup(ctx).AddUserToUserGroupRequest(osc.AddUserToUserGroupRequest{
-				UserGroupName: group, UserName: user, UserPath: path,
+				UserGroupName: group, UserGroupPath: groupPath, UserName: user, UserPath: userPath,
 			}).Execute()
 			return resp, err
 		}, "group/"+group, "user/"+user)
@@ -145,10 +151,10 @@ func (p *Provider) RemoveUserFromGroup(ctx context.Context, group, user string) 
 	if err != nil {
 		return err
 	}
-	return p.withUserPath(ctx, user, func(path *string) error {
+	return p.withMemberPaths(ctx, group, user, func(groupPath, userPath *string) error {
 		return p.call(ctx, op, res, iam.ErrConflict, func(ctx context.Context) (*http.Response, error) {
 			_, resp, err := p.api.UserGroupApi.RemoveUserFromUserGroup(ctx).RemoveUserFromUserGroupRequest(osc.RemoveUserFromUserGroupRequest{
-				UserGroupName: group, UserName: user, UserPath: path,
+				UserGroupName: group, UserGroupPath: groupPath, UserName: user, UserPath: userPath,
 			}).Execute()
 			return resp, err
 		})
@@ -163,14 +169,16 @@ func (p *Provider) ListGroupMembers(ctx context.Context, group string) iter.Seq2
 	if err := checkName(names.Group, op, res, group); err != nil {
 		return errSeq[iam.User](err)
 	}
-	return single(ctx, p, op, res, func(ctx context.Context) ([]*iam.User, *http.Response, error) {
-		r, resp, err := p.api.UserGroupApi.ReadUserGroup(ctx).ReadUserGroupRequest(osc.ReadUserGroupRequest{UserGroupName: group}).Execute()
-		var out []*iam.User
-		for _, u := range r.GetUsers() {
-			out = append(out, userOf(u))
-		}
-		return out, resp, err
-	}, res)
+	return groupSeq(p, ctx, group, func(path *string) iter.Seq2[*iam.User, error] {
+		return single(ctx, p, op, res, func(ctx context.Context) ([]*iam.User, *http.Response, error) {
+			r, resp, err := p.api.UserGroupApi.ReadUserGroup(ctx).ReadUserGroupRequest(osc.ReadUserGroupRequest{UserGroupName: group, Path: path}).Execute()
+			var out []*iam.User
+			for _, u := range r.GetUsers() {
+				out = append(out, userOf(u))
+			}
+			return out, resp, err
+		}, res)
+	})
 }
 
 // ListGroupsForUser lists the groups user belongs to.

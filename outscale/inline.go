@@ -20,7 +20,8 @@ func (p *Provider) checkInline(op string, of iam.Principal, name string) (string
 }
 
 // PutInlinePolicy creates or replaces the inline policy name of a user
-// (PutUserPolicy) or a group (PutUserGroupPolicy), translated as
+// (PutUserPolicy) or a group (PutUserGroupPolicy, at the group's path:
+// the provider's Path, "/" or wherever a listing finds it), translated as
 // CreatePolicy does. It can take up to 15 s to apply.
 func (p *Provider) PutInlinePolicy(ctx context.Context, of iam.Principal, name string, doc policy.Document, opts policy.TranslateOptions) (*iam.Policy, error) {
 	const op = "PutInlinePolicy"
@@ -32,14 +33,20 @@ func (p *Provider) PutInlinePolicy(ctx context.Context, of iam.Principal, name s
 	if err != nil {
 		return nil, err
 	}
-	err = p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
-		if of.Kind == iam.PrincipalUser {
+	fresh := string(of.Kind) + "/" + of.Name
+	if of.Kind == iam.PrincipalUser {
+		err = p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
 			_, resp, err := p.api.PolicyApi.PutUserPolicy(ctx).PutUserPolicyRequest(osc.PutUserPolicyRequest{UserName: of.Name, PolicyName: name, PolicyDocument: string(native)}).Execute()
 			return resp, err
-		}
-		_, resp, err := p.api.PolicyApi.PutUserGroupPolicy(ctx).PutUserGroupPolicyRequest(osc.PutUserGroupPolicyRequest{UserGroupName: of.Name, PolicyName: name, PolicyDocument: string(native)}).Execute()
-		return resp, err
-	}, string(of.Kind)+"/"+of.Name)
+		}, fresh)
+	} else {
+		err = p.withGroupPath(ctx, of.Name, func(path *string) error {
+			return p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
+				_, resp, err := p.api.PolicyApi.PutUserGroupPolicy(ctx).PutUserGroupPolicyRequest(osc.PutUserGroupPolicyRequest{UserGroupName: of.Name, UserGroupPath: path, PolicyName: name, PolicyDocument: string(native)}).Execute()
+				return resp, err
+			}, fresh)
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -54,18 +61,24 @@ func (p *Provider) GetInlinePolicy(ctx context.Context, of iam.Principal, name s
 		return nil, err
 	}
 	var body string
-	err = p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
-		if of.Kind == iam.PrincipalUser {
+	fresh := string(of.Kind) + "/" + of.Name
+	if of.Kind == iam.PrincipalUser {
+		err = p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
 			r, resp, err := p.api.PolicyApi.ReadUserPolicy(ctx).ReadUserPolicyRequest(osc.ReadUserPolicyRequest{UserName: of.Name, PolicyName: name}).Execute()
 			body = r.GetPolicyDocument()
 			return resp, err
-		}
-		r, resp, err := p.api.PolicyApi.ReadUserGroupPolicy(ctx).ReadUserGroupPolicyRequest(osc.ReadUserGroupPolicyRequest{UserGroupName: of.Name, PolicyName: name}).Execute()
-		if r.Policy != nil {
-			body = r.Policy.GetBody()
-		}
-		return resp, err
-	}, string(of.Kind)+"/"+of.Name)
+		}, fresh)
+	} else {
+		err = p.withGroupPath(ctx, of.Name, func(path *string) error {
+			return p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
+				r, resp, err := p.api.PolicyApi.ReadUserGroupPolicy(ctx).ReadUserGroupPolicyRequest(osc.ReadUserGroupPolicyRequest{UserGroupName: of.Name, UserGroupPath: path, PolicyName: name}).Execute()
+				if r.Policy != nil {
+					body = r.Policy.GetBody()
+				}
+				return resp, err
+			}, fresh)
+		})
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -92,12 +105,14 @@ func (p *Provider) ListInlinePolicies(ctx context.Context, of iam.Principal) ite
 			return out, resp, err
 		}, fresh)
 	}
-	return paged(p, ctx, op, res, func(ctx context.Context, first *int32, per int32) (page[osc.InlinePolicy], *http.Response, error) {
-		r, resp, err := p.api.PolicyApi.ReadUserGroupPolicies(ctx).ReadUserGroupPoliciesRequest(osc.ReadUserGroupPoliciesRequest{UserGroupName: of.Name, FirstItem: first, ResultsPerPage: osc.PtrInt32(per)}).Execute()
-		return page[osc.InlinePolicy]{items: r.GetPolicies(), hasMore: r.HasMoreItems}, resp, err
-	}, func(ip osc.InlinePolicy) string { return ip.GetName() }, func(ip osc.InlinePolicy) *iam.Policy {
-		return &iam.Policy{Name: ip.GetName(), Native: []byte(ip.GetBody())}
-	}, fresh)
+	return groupSeq(p, ctx, of.Name, func(path *string) iter.Seq2[*iam.Policy, error] {
+		return paged(p, ctx, op, res, func(ctx context.Context, first *int32, per int32) (page[osc.InlinePolicy], *http.Response, error) {
+			r, resp, err := p.api.PolicyApi.ReadUserGroupPolicies(ctx).ReadUserGroupPoliciesRequest(osc.ReadUserGroupPoliciesRequest{UserGroupName: of.Name, UserGroupPath: path, FirstItem: first, ResultsPerPage: osc.PtrInt32(per)}).Execute()
+			return page[osc.InlinePolicy]{items: r.GetPolicies(), hasMore: r.HasMoreItems}, resp, err
+		}, func(ip osc.InlinePolicy) string { return ip.GetName() }, func(ip osc.InlinePolicy) *iam.Policy {
+			return &iam.Policy{Name: ip.GetName(), Native: []byte(ip.GetBody())}
+		}, fresh)
+	})
 }
 
 // DeleteInlinePolicy deletes an inline policy; iam.ErrNotFound if there
@@ -108,12 +123,16 @@ func (p *Provider) DeleteInlinePolicy(ctx context.Context, of iam.Principal, nam
 	if err != nil {
 		return err
 	}
-	return p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
-		if of.Kind == iam.PrincipalUser {
+	if of.Kind == iam.PrincipalUser {
+		return p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
 			_, resp, err := p.api.PolicyApi.DeleteUserPolicy(ctx).DeleteUserPolicyRequest(osc.DeleteUserPolicyRequest{UserName: of.Name, PolicyName: name}).Execute()
 			return resp, err
-		}
-		_, resp, err := p.api.PolicyApi.DeleteUserGroupPolicy(ctx).DeleteUserGroupPolicyRequest(osc.DeleteUserGroupPolicyRequest{UserGroupName: of.Name, PolicyName: name}).Execute()
-		return resp, err
+		})
+	}
+	return p.withGroupPath(ctx, of.Name, func(path *string) error {
+		return p.call(ctx, op, res, nil, func(ctx context.Context) (*http.Response, error) {
+			_, resp, err := p.api.PolicyApi.DeleteUserGroupPolicy(ctx).DeleteUserGroupPolicyRequest(osc.DeleteUserGroupPolicyRequest{UserGroupName: of.Name, UserGroupPath: path, PolicyName: name}).Execute()
+			return resp, err
+		})
 	})
 }

@@ -16,7 +16,7 @@ import (
 
 func policyOf(m osc.Policy) *iam.Policy {
 	return &iam.Policy{
-		Name: m.GetPolicyName(), ID: m.GetOrn(), Description: m.GetDescription(),
+		Name: m.GetPolicyName(), ID: m.GetOrn(), Path: m.GetPath(), Description: m.GetDescription(),
 		Version: m.GetPolicyDefaultVersionId(), CreatedAt: parseTime(m.CreationDate), UpdatedAt: parseTime(m.LastModificationDate),
 	}
 }
@@ -31,7 +31,8 @@ func (p *Provider) translate(op, res string, doc policy.Document, opts policy.Tr
 }
 
 // CreatePolicy translates in.Document and creates the managed policy
-// (version v1, the default). Its ID is its ORN.
+// (version v1, the default) under the provider's Path. Its ID is its ORN,
+// orn:ows:idauth::<account>:policy<path><name>.
 func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.Policy, error) {
 	const op = "CreatePolicy"
 	res := "policy/" + in.Name
@@ -45,7 +46,7 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 	if err != nil {
 		return nil, err
 	}
-	req := osc.CreatePolicyRequest{PolicyName: in.Name, Document: string(native)}
+	req := osc.CreatePolicyRequest{PolicyName: in.Name, Document: string(native), Path: pathArg(p.path)}
 	if in.Description != "" {
 		req.Description = osc.PtrString(in.Description)
 	}
@@ -59,7 +60,7 @@ func (p *Provider) CreatePolicy(ctx context.Context, in iam.PolicyInput) (*iam.P
 		return nil, err
 	}
 	p.recent.Add(res)
-	pol := &iam.Policy{Name: in.Name, Description: in.Description, Version: "v1"}
+	pol := &iam.Policy{Name: in.Name, Path: p.path, Description: in.Description, Version: "v1"}
 	if out.Policy != nil {
 		pol = policyOf(*out.Policy)
 	}

@@ -45,6 +45,11 @@ type Options struct {
 	// PageSize is how many items one page of a listing asks for
 	// (ResultsPerPage); default 100.
 	PageSize int
+	// Path is the path under which the provider creates users, user groups
+	// and managed policies, and by which iam tells what iamkit owns;
+	// default iam.DefaultPath ("/iamkit/"). It begins and ends with "/"
+	// and holds 1 to 512 letters, digits, slashes or underscores.
+	Path string
 }
 
 // Provider is the Outscale EIM adapter of iam.Provider, over the official
@@ -57,6 +62,7 @@ type Provider struct {
 	endpoint string
 	retry    RetryOptions
 	pageSize int32
+	path     string
 	recent   iamretry.Recent
 }
 
@@ -70,6 +76,13 @@ var (
 func New(ctx context.Context, opts Options) (*Provider, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, &iam.Error{Provider: providerName, Op: "New", Err: err}
+	}
+	path := iam.DefaultPath
+	if opts.Path != "" {
+		if !validPath(opts.Path) {
+			return nil, fail("New", "", iam.ErrInvalid, fmt.Sprintf("path %q: a path begins and ends with \"/\" and holds 1 to 512 letters, digits, slashes or underscores", opts.Path))
+		}
+		path = opts.Path
 	}
 	r, err := resolve(opts)
 	if err != nil {
@@ -100,6 +113,7 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 		endpoint: r.endpoint,
 		retry:    opts.Retry.withDefaults(),
 		pageSize: 100,
+		path:     path,
 	}
 	if opts.PageSize > 0 {
 		p.pageSize = int32(min(opts.PageSize, 1000))

@@ -40,7 +40,7 @@ func TestGuideScenario(t *testing.T) {
 			if strings.Join(acct.Changes, "|") != strings.Join(want, "|") {
 				t.Errorf("changes %q, want %q", acct.Changes, want)
 			}
-			if acct.Policy.ID != "orn:ows:idauth::"+srv.AccountID()+":policy/monitoring" {
+			if acct.Policy.ID != "orn:ows:idauth::"+srv.AccountID()+":policy"+iam.DefaultPath+"monitoring" {
 				t.Errorf("policy ORN %q", acct.Policy.ID)
 			}
 			for op, n := range map[string]int{"CreateUserGroup": 1, "CreatePolicy": 1, "LinkManagedPolicyToUserGroup": 1, "CreateUser": 1, "AddUserToUserGroup": 1, "CreateAccessKey": 1} {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"iter"
 	"net/http"
-	"strings"
 	"time"
 
 	osc "github.com/outscale/osc-sdk-go/v2"
@@ -32,8 +31,8 @@ func NameRules() iam.NameRules { return names }
 // (iam.NameRuler: iam.Plan checks desired names with them).
 func (p *Provider) NameRules() iam.NameRules { return names }
 
-// validPath checks a user or group path: it begins and ends with "/" and
-// holds 1 to 512 alphanumerics, slashes or underscores.
+// validPath checks a user, group or policy path: it begins and ends with
+// "/" and holds 1 to 512 alphanumerics, slashes or underscores.
 func validPath(p string) bool {
 	if len(p) < 1 || len(p) > 512 || p[0] != '/' || p[len(p)-1] != '/' {
 		return false
@@ -64,7 +63,8 @@ func userOf(u osc.User) *iam.User {
 	return &iam.User{Name: u.GetUserName(), ID: u.GetUserId(), Path: u.GetPath(), CreatedAt: parseTime(u.CreationDate)}
 }
 
-// CreateUser creates EIM user name, under opts.Path (default "/").
+// CreateUser creates EIM user name, under opts.Path (default: the
+// provider's Path, "/iamkit/" unless Options.Path says otherwise).
 // Outscale users have no tags: opts.Tags is iam.ErrUnsupported.
 func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOptions) (*iam.User, error) {
 	const op = "CreateUser"
@@ -72,7 +72,7 @@ func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOp
 	if err := checkName(names.User, op, res, name); err != nil {
 		return nil, err
 	}
-	req := osc.CreateUserRequest{UserName: name}
+	req := osc.CreateUserRequest{UserName: name, Path: pathArg(p.path)}
 	if opts != nil {
 		if len(opts.Tags) > 0 {
 			return nil, fail(op, res, iam.ErrUnsupported, "Outscale EIM users have no tags")
@@ -95,7 +95,11 @@ func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOp
 	}
 	p.recent.Add(res)
 	if out.User == nil {
-		return &iam.User{Name: name, Path: "/"}, nil
+		path := "/"
+		if req.Path != nil {
+			path = *req.Path
+		}
+		return &iam.User{Name: name, Path: path}, nil
 	}
 	return userOf(*out.User), nil
 }
@@ -155,32 +159,6 @@ func (p *Provider) DeleteUser(ctx context.Context, name string) error {
 	}, res)
 	if err == nil {
 		p.recent.Remove(res)
-	}
-	return err
-}
-
-// userPath returns the path of user name, or "/" when it cannot tell.
-func (p *Provider) userPath(ctx context.Context, name string) string {
-	for u, err := range p.listUsers(ctx, "GetUser", "user/"+name) {
-		if err != nil {
-			break
-		}
-		if u.Name == name && u.Path != "" {
-			return u.Path
-		}
-	}
-	return "/"
-}
-
-// withUserPath runs fn with the user's path: "/" first (no lookup), then,
-// when the user is not found there, its actual path.
-func (p *Provider) withUserPath(ctx context.Context, user string, fn func(path *string) error) error {
-	err := fn(nil)
-	if !isKind(err, iam.ErrNotFound) {
-		return err
-	}
-	if path := p.userPath(ctx, user); path != "/" && !strings.HasPrefix(path, "//") {
-		return fn(osc.PtrString(path))
 	}
 	return err
 }
