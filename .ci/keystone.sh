@@ -205,8 +205,15 @@ CONF
 	# http-socket closes every connection after one response without saying
 	# so, and a client reusing it for a POST gets "connection reset":
 	# "Connection: close" tells clients not to reuse connections.
+	# --lazy-apps loads Keystone in each worker rather than once in the
+	# master before forking, and --thunder-lock serializes accept(), as
+	# Debian's own /etc/keystone/keystone-uwsgi.ini does: without them a
+	# request was seen, rarely, to get no answer at all (no transaction open
+	# in PostgreSQL, so not a lock wait), in TestConformanceEC2's 8 parallel
+	# CreateUser calls of one name.
 	setsid uwsgi --plugins python3 --http-socket "127.0.0.1:$KS_PORT" \
 		--wsgi-file /usr/bin/keystone-wsgi-public --master --processes 4 --threads 1 \
+		--lazy-apps --thunder-lock \
 		--add-header "Connection: close" \
 		--die-on-term --env "OS_KEYSTONE_CONFIG_FILES=$conf" \
 		>"$d/uwsgi.log" 2>&1 </dev/null &
@@ -267,6 +274,18 @@ do_status() {
 		echo "ended by the reaper (time | pid | ended | state | age | query):"
 		tail -n 20 "$d/reaper.log"
 	fi
+	if [ -f "$d/uwsgi.log" ]; then
+		echo "requests that took over 5 s (uwsgi.log):"
+		{ grep -E 'in [0-9]{4,} msecs' "$d/uwsgi.log" || true; } | awk '{ split($0, a, " in "); split(a[2], b, " "); if (b[1] + 0 > 5000) print }' | tail -n 20
+		echo "last lines of uwsgi.log:"
+		tail -n 15 "$d/uwsgi.log"
+	fi
+	local klog
+	for klog in "$d"/keystone*.log; do
+		[ -f "$klog" ] || continue
+		echo "errors in $(basename "$klog"):"
+		{ grep -E ' (ERROR|CRITICAL) ' "$klog" || true; } | { grep -v 'Conflict occurred' || true; } | tail -n 20
+	done
 }
 
 do_stop() {
