@@ -53,7 +53,8 @@
 //     tokens already issued to the user's other keys must be renewed (the
 //     SDKs do so on the 401). Two processes making keys for the same user
 //     at once replace each other's password; the one that loses (a 401)
-//     tries again after a random pause, up to four times. A key holds only the roles iamkit's policies
+//     tries again after a random pause (full jitter, doubling from 1 s to
+//     8 s), up to eight times. A key holds only the roles iamkit's policies
 //     imply (reader, and member when one needs writes); roles given to the
 //     user outside iamkit, admin or another service's, stay out. A key
 //     holding member whose rules read Swift's account or containers, while

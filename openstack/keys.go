@@ -109,8 +109,10 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 		if err == nil || attempt == passwordRaceTries || !errors.Is(err, errPasswordRace) {
 			return k, err
 		}
-		pause := time.Duration(attempt) * time.Duration(mrand.Int64N(int64(time.Second)))
-		if err := retry.Sleep(ctx, pause); err != nil {
+		// Full jitter over a window that doubles from 1 s (capped at 8 s):
+		// a dance takes a second or two, more on a loaded Keystone.
+		window := min(time.Second<<(attempt-1), 8*time.Second)
+		if err := retry.Sleep(ctx, time.Duration(mrand.Int64N(int64(window)))); err != nil {
 			return nil, &iam.Error{Provider: providerName, Op: op, Resource: res, Err: err}
 		}
 	}
@@ -118,7 +120,7 @@ func (p *Provider) CreateAccessKey(ctx context.Context, user string, opts *iam.K
 
 // passwordRaceTries is how many times CreateAccessKey tries the password
 // dance when another process races it on the same user.
-const passwordRaceTries = 4
+const passwordRaceTries = 8
 
 // errPasswordRace marks a dance that lost the user's password to another.
 var errPasswordRace = errors.New("another process changed the user's password at the same time (it is making a key for the same user)")
