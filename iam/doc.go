@@ -83,19 +83,47 @@
 // cloud had in fact carried out is recognised, so retries make no
 // duplicates. ApplyOptions.DryRun sends no request at all.
 //
-// Requests per account. Apply: a new account costs 3 (CreateUser;
-// AddUserToGroup, or AttachPolicy without a group; CreateAccessKey), on
-// every provider measured (memory, and AWS through moto: 3.00 per account);
-// each new shared group costs CreateGroup and AttachPolicy, each new
-// policy CreatePolicy (AWS: plus one sts:GetCallerIdentity per Provider
-// unless aws.Options.AccountID is set). An account already complete costs
-// nothing. Plan: 3 listings (one request per page: 100 items on AWS and
-// memory), 2 listings per owned group (members, attached policies), and
-// per existing desired user 1 ListAccessKeys (plus 1 ListAttachedPolicies
-// for an account without a group); on AWS, 1 GetPolicy per existing
-// desired policy (ListPolicies carries no document; the memory listing
-// does). Nothing else: Plan over 5,000 complete accounts in 4 groups
-// costs 5,108 requests on memory (page size 100).
+// Requests per account. Apply calls the provider 3 times per new account
+// (CreateUser; AddUserToGroup, or AttachPolicy without a group;
+// CreateAccessKey) and, once, CreatePolicy per new policy and CreateGroup
+// and AttachPolicy per new group. An account already complete costs
+// nothing. Plan makes 3 listings, 2 per owned group (members, attached
+// policies), and per existing desired user 1 ListAccessKeys (plus 1
+// ListAttachedPolicies without a group); where the policy listing lacks
+// the document (AWS, Outscale), 1 GetPolicy per existing desired policy.
+// A listing costs one request per page (100 items on AWS, Outscale and
+// memory). Nothing else: Plan over 5,000 complete accounts in 4 groups
+// costs 5,108 requests on memory.
+//
+// In HTTP requests, for accounts sharing one group and one policy
+// (measured against moto, the Outscale and OVHcloud fakes, and Keystone):
+//
+//   - AWS: Apply 3 per new account, 3 once (plus one
+//     sts:GetCallerIdentity per Provider unless aws.Options.AccountID is
+//     set). Plan 1 per existing account, 7 once (GetPolicy is 2 requests).
+//   - Outscale: Apply 3 per new account, 4 once (AttachPolicy looks the
+//     policy up). Plan 1 per existing account, 7 once (GetPolicy looks
+//     the policy up, then reads its version).
+//   - OVHcloud local users (Options.LocalUsers): Apply 9 per new account
+//     (besides its 3 changes: the user read back, read again with the
+//     group and its current group to join, and with its tokens for a key),
+//     7 once. Plan 5 per existing account (the user is read by the user
+//     listing, the group's member listing and ListAccessKeys, which also
+//     lists and reads its token), 12 once.
+//   - OVHcloud service accounts cannot join groups: each account updates
+//     the policy's identities (a policy listing and a PUT). Each lookup of
+//     one by name reads every OAuth2 client of the account (1 + C
+//     requests, C clients), so costs grow with the account. Apply: a new
+//     account takes 4 lookups and costs 12 + 4C, C being the clients
+//     already there; N accounts made one at a time where there were none
+//     cost 2N^2 + 10N + 2 (made at once, more). Plan: an existing account
+//     takes 2 lookups and costs 4 + 2C; over N accounts, 2N^2 + 4N + 7.
+//   - OpenStack: Apply 16 per new account: CreateUser 3 and AddUserToGroup
+//     3 (names are looked up), CreateAccessKey 10 (the user's groups, role
+//     assignments and the domain's roles for the access rules, then the
+//     password dance: set a password, authenticate as the user, create
+//     the credential, set a password nobody keeps); 8 once. Plan 2 per
+//     existing account (the user's look-up and its credentials), 8 once.
 //
 // The desired-state file (LoadDesired, ParseDesired) is YAML, or JSON
 // when its name ends in ".json":
