@@ -105,6 +105,8 @@ func (p *Provider) replace(ctx context.Context, op string, c *client, desc strin
 // moveIdentities edits every policy naming from: it adds to (when not
 // empty) and, unless keep, removes from.
 func (p *Provider) moveIdentities(ctx context.Context, from, to string, keep bool) error {
+	p.policyMu.Lock()
+	defer p.policyMu.Unlock()
 	var todo []*storedPolicy
 	for s, err := range p.policies(ctx) {
 		if err != nil {

@@ -246,6 +246,8 @@ func (p *Provider) UpdatePolicy(ctx context.Context, name string, doc policy.Doc
 	if err != nil {
 		return nil, err
 	}
+	p.policyMu.Lock()
+	defer p.policyMu.Unlock()
 	s, err := p.findPolicy(ctx, op, name)
 	if err != nil {
 		return nil, err
@@ -339,6 +341,8 @@ func (p *Provider) DetachPolicy(ctx context.Context, name string, from iam.Princ
 // nothing to change) and writes it back, retrying on a URN IAM does not
 // know yet.
 func (p *Provider) editIdentities(ctx context.Context, op, name string, edit func([]string) ([]string, error)) error {
+	p.policyMu.Lock()
+	defer p.policyMu.Unlock()
 	s, err := p.findPolicy(ctx, op, name)
 	if err != nil {
 		return err

@@ -108,6 +108,10 @@ type Provider struct {
 	// writeMu serializes the changes to service accounts and their keys
 	// made through this provider (OVHcloud has no conditional writes).
 	writeMu sync.Mutex
+	// policyMu serializes the read-modify-write of policies (a policy is
+	// written whole: two attachments at once would drop one identity).
+	// Taken after writeMu when both are held.
+	policyMu sync.Mutex
 
 	mu sync.Mutex
 	// pending holds, by client id, the secret of a client this provider
