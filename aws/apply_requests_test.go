@@ -1,7 +1,6 @@
 package aws_test
 
 import (
-	"fmt"
 	"net/http"
 	"testing"
 
@@ -9,6 +8,7 @@ import (
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/internal/moto"
 	"github.com/iamkit/iamkit/policy"
+	"github.com/iamkit/iamkit/provider/providertest"
 )
 
 // The HTTP requests the iam package doc gives for AWS ("Requests per
@@ -40,63 +40,12 @@ func TestApplyRequestsPerAccount(t *testing.T) {
 		// AccountID: no sts:GetCallerIdentity, which a Provider otherwise
 		// sends once.
 		p := motoProvider(t, srv, c, aws.Options{AccountID: moto.AccountID})
-		desired := requestFleet(accounts)
-		cs, err := iam.Plan(t.Context(), p, desired)
-		if err != nil {
-			t.Fatal(err)
-		}
-		before := c.Count()
-		res, err := iam.Apply(t.Context(), p, cs, iam.ApplyOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		apply = c.Count() - before
-		if len(res.Accounts) != accounts || len(res.Failed) != 0 {
-			t.Fatalf("Apply made %d accounts, %d failures, want %d and 0", len(res.Accounts), len(res.Failed), accounts)
-		}
-		for _, a := range res.Accounts {
-			if a.Key == nil || a.Key.Secret.IsZero() {
-				t.Fatalf("account %s has no new key", a.User.Name)
-			}
-		}
-		before = c.Count()
-		cs, err = iam.Plan(t.Context(), p, desired)
-		if err != nil {
-			t.Fatal(err)
-		}
-		plan = c.Count() - before
-		if cs.HasChanges() {
-			t.Fatalf("changes after Apply:\n%s", cs)
-		}
-		return apply, plan
+		return providertest.ApplyAndReplan(t, p, providertest.Fleet(accounts, "fleet", policy.TranslateOptions{}), iam.ApplyOptions{}, c.Count)
 	}
 	a1, p1 := measure(t, n)
 	a2, p2 := measure(t, 2*n)
-	checkPerAccount(t, "Apply", n, a1, a2, awsApplyPerAccount, awsApplyOnce)
-	checkPerAccount(t, "Plan", n, p1, p2, awsPlanPerAccount, awsPlanOnce)
-}
-
-// requestFleet is n service accounts sharing group "fleet" and its
-// read-only policy.
-func requestFleet(n int) []iam.ServiceAccount {
-	out := make([]iam.ServiceAccount, n)
-	for i := range out {
-		out[i] = iam.ServiceAccount{User: fmt.Sprintf("bot_%02d", i), Group: "fleet", PolicyName: "fleet_read", Policy: policy.ReadOnly(policy.Compute)}
-	}
-	return out
-}
-
-// checkPerAccount checks the requests of a run over n accounts (r1) and
-// over 2n (r2): (r2-r1)/n per account, exactly, and the rest once.
-func checkPerAccount(t *testing.T, what string, n, r1, r2, wantPer, wantOnce int) {
-	t.Helper()
-	per, rest := (r2-r1)/n, (r2-r1)%n
-	once := r1 - per*n
-	t.Logf("%s: %d requests for %d accounts, %d for %d: %d per account (remainder %d), %d once", what, r1, n, r2, 2*n, per, rest, once)
-	if rest != 0 || per != wantPer || once != wantOnce {
-		t.Errorf("%s: %d per account (remainder %d) and %d once, want %d and %d: update the iam package doc (Requests per account)",
-			what, per, rest, once, wantPer, wantOnce)
-	}
+	providertest.CheckPerAccount(t, "Apply", n, a1, a2, awsApplyPerAccount, awsApplyOnce)
+	providertest.CheckPerAccount(t, "Plan", n, p1, p2, awsPlanPerAccount, awsPlanOnce)
 }
 
 // resetMotoT empties moto, as resetMoto does for benchmarks.

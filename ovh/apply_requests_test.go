@@ -1,11 +1,11 @@
 package ovh_test
 
 import (
-	"fmt"
 	"testing"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/policy"
+	"github.com/iamkit/iamkit/provider/providertest"
 )
 
 // The HTTP requests the iam package doc gives for OVHcloud ("Requests per
@@ -54,21 +54,6 @@ const (
 	ovhSAPlanOnce    = 7 // the clients list, groups 1 + OVHcloud's 4, policies 1
 )
 
-// ovhDesired is n accounts sharing one read-only policy and, when groups
-// is set, one group. The translation widens, as the conformance suite
-// allows: OVHcloud grants compute reads only within a wider role.
-func ovhDesired(n int, groups bool) []iam.ServiceAccount {
-	out := make([]iam.ServiceAccount, n)
-	for i := range out {
-		out[i] = iam.ServiceAccount{User: fmt.Sprintf("bot_%02d", i), PolicyName: "fleet_read",
-			Policy: policy.ReadOnly(policy.Compute), Translate: policy.TranslateOptions{AllowWidening: true}}
-		if groups {
-			out[i].Group = "fleet"
-		}
-	}
-	return out
-}
-
 // ovhRun provisions n accounts on a fresh fake with iam.Plan and
 // iam.Apply (at most conc requests in flight), then plans again. It
 // returns Apply's HTTP requests and the second Plan's.
@@ -78,49 +63,14 @@ func ovhRun(t *testing.T, local bool, n, conc int) (apply, plan int) {
 	if local {
 		p = newLocal(t, srv)
 	}
-	caps := p.Capabilities()
-	desired := ovhDesired(n, caps.Groups && caps.GroupsForServiceAccounts)
-	cs, err := iam.Plan(t.Context(), p, desired)
-	if err != nil {
-		t.Fatal(err)
+	group := ""
+	if caps := p.Capabilities(); caps.Groups && caps.GroupsForServiceAccounts {
+		group = "fleet"
 	}
-	before := p.Requests()
-	res, err := iam.Apply(t.Context(), p, cs, iam.ApplyOptions{Concurrency: conc})
-	if err != nil {
-		t.Fatal(err)
-	}
-	apply = p.Requests() - before
-	if len(res.Accounts) != n || len(res.Failed) != 0 {
-		t.Fatalf("Apply made %d accounts, %d failures, want %d and 0", len(res.Accounts), len(res.Failed), n)
-	}
-	for _, a := range res.Accounts {
-		if a.Key == nil || a.Key.Secret.IsZero() {
-			t.Fatalf("account %s has no new key", a.User.Name)
-		}
-	}
-	before = p.Requests()
-	cs, err = iam.Plan(t.Context(), p, desired)
-	if err != nil {
-		t.Fatal(err)
-	}
-	plan = p.Requests() - before
-	if cs.HasChanges() {
-		t.Fatalf("changes after Apply:\n%s", cs)
-	}
-	return apply, plan
-}
-
-// checkLinear checks the requests of runs over n and 2n accounts (r1,
-// r2): (r2-r1)/n per account, exactly, and the rest once.
-func checkLinear(t *testing.T, what string, n, r1, r2, wantPer, wantOnce int) {
-	t.Helper()
-	per, rest := (r2-r1)/n, (r2-r1)%n
-	once := r1 - per*n
-	t.Logf("%s: %d requests for %d accounts, %d for %d: %d per account (remainder %d), %d once", what, r1, n, r2, 2*n, per, rest, once)
-	if rest != 0 || per != wantPer || once != wantOnce {
-		t.Errorf("%s: %d per account (remainder %d) and %d once, want %d and %d: update the iam package doc (Requests per account)",
-			what, per, rest, once, wantPer, wantOnce)
-	}
+	// The translation widens, as the conformance suite allows: OVHcloud
+	// grants compute reads only within a wider role.
+	desired := providertest.Fleet(n, group, policy.TranslateOptions{AllowWidening: true})
+	return providertest.ApplyAndReplan(t, p, desired, iam.ApplyOptions{Concurrency: conc}, p.Requests)
 }
 
 // TestApplyRequestsPerAccount counts, against the fake, the HTTP requests
@@ -132,8 +82,8 @@ func TestApplyRequestsPerAccount(t *testing.T) {
 	t.Run("LocalUsers", func(t *testing.T) {
 		a1, p1 := ovhRun(t, true, n, 0)
 		a2, p2 := ovhRun(t, true, 2*n, 0)
-		checkLinear(t, "Apply", n, a1, a2, ovhLocalApplyPerAccount, ovhLocalApplyOnce)
-		checkLinear(t, "Plan", n, p1, p2, ovhLocalPlanPerAccount, ovhLocalPlanOnce)
+		providertest.CheckPerAccount(t, "Apply", n, a1, a2, ovhLocalApplyPerAccount, ovhLocalApplyOnce)
+		providertest.CheckPerAccount(t, "Plan", n, p1, p2, ovhLocalPlanPerAccount, ovhLocalPlanOnce)
 	})
 	t.Run("ServiceAccounts", func(t *testing.T) {
 		// One at a time (Concurrency 1), account k (from 0) is made
