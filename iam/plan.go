@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"slices"
@@ -276,6 +277,11 @@ type current struct {
 // group, its attached policies (1 listing). Its cost grows linearly with
 // what exists. A desired name taken by something iamkit does not own is
 // ErrAlreadyExists: Plan never takes over what it did not create.
+//
+// Plan is a snapshot, not a lock. An object deleted by someone else
+// between its listing and its reads counts as missing, and is planned
+// again; a change made after Plan returns may make Apply fail, cleanly
+// (see Apply), and a new Plan then sees it.
 func Plan(ctx context.Context, p Provider, desired []ServiceAccount, opts ...PlanOption) (*ChangeSet, error) {
 	o := planOptions{concurrency: DefaultConcurrency}
 	for _, f := range opts {
@@ -352,10 +358,26 @@ func readCurrent(ctx context.Context, pc *paced, ds *desiredState, conc int) (*c
 		return cur, nil
 	}
 
+	// An object listed above may be deleted by someone else before it is
+	// read below: its read then fails with ErrNotFound, and the object
+	// counts as gone, as if the listing had come a moment later.
 	var mu sync.Mutex
+	gone := map[string]bool{} // "group/NAME", "user/NAME", "policy/NAME"
+	read := func(kind, name string, f func() error) func() error {
+		return func() error {
+			err := f()
+			if errors.Is(err, ErrNotFound) {
+				mu.Lock()
+				gone[kind+"/"+name] = true
+				mu.Unlock()
+				return nil
+			}
+			return err
+		}
+	}
 	var tasks []func() error
 	for name := range cur.groups {
-		tasks = append(tasks, func() error {
+		tasks = append(tasks, read("group", name, func() error {
 			ms, err := Collect(pc.ListGroupMembers(ctx, name))
 			if err != nil {
 				return err
@@ -368,7 +390,7 @@ func readCurrent(ctx context.Context, pc *paced, ds *desiredState, conc int) (*c
 			cur.members[name] = names
 			mu.Unlock()
 			return nil
-		}, func() error {
+		}), read("group", name, func() error {
 			pols, err := Collect(pc.ListAttachedPolicies(ctx, GroupPrincipal(name)))
 			if err != nil {
 				return err
@@ -377,13 +399,13 @@ func readCurrent(ctx context.Context, pc *paced, ds *desiredState, conc int) (*c
 			cur.groupPol[name] = policyNames(pols)
 			mu.Unlock()
 			return nil
-		})
+		}))
 	}
 	for name, pol := range cur.policies {
 		if _, want := ds.policies[name]; !want || len(pol.Native) > 0 || len(pol.Document.Statements) > 0 {
 			continue // the listing has the document, or it is not needed
 		}
-		tasks = append(tasks, func() error {
+		tasks = append(tasks, read("policy", name, func() error {
 			full, err := pc.GetPolicy(ctx, name)
 			if err != nil {
 				return err
@@ -392,14 +414,14 @@ func readCurrent(ctx context.Context, pc *paced, ds *desiredState, conc int) (*c
 			cur.policies[name] = full
 			mu.Unlock()
 			return nil
-		})
+		}))
 	}
 	for _, wa := range ds.accounts {
 		name := wa.sa.User
 		if _, ok := cur.users[name]; !ok {
 			continue
 		}
-		tasks = append(tasks, func() error {
+		tasks = append(tasks, read("user", name, func() error {
 			keys, err := Collect(pc.ListAccessKeys(ctx, name))
 			if err != nil {
 				return err
@@ -408,9 +430,9 @@ func readCurrent(ctx context.Context, pc *paced, ds *desiredState, conc int) (*c
 			cur.keys[name] = keys
 			mu.Unlock()
 			return nil
-		})
+		}))
 		if !wa.useGroup {
-			tasks = append(tasks, func() error {
+			tasks = append(tasks, read("user", name, func() error {
 				pols, err := Collect(pc.ListAttachedPolicies(ctx, UserPrincipal(name)))
 				if err != nil {
 					return err
@@ -419,11 +441,34 @@ func readCurrent(ctx context.Context, pc *paced, ds *desiredState, conc int) (*c
 				cur.userPol[name] = policyNames(pols)
 				mu.Unlock()
 				return nil
-			})
+			}))
 		}
 	}
 	if err := runAll(ctx, conc, tasks); err != nil {
 		return nil, err
+	}
+	for key := range gone {
+		kind, name, _ := strings.Cut(key, "/")
+		switch kind {
+		case "group":
+			delete(cur.groups, name)
+			delete(cur.members, name)
+			delete(cur.groupPol, name)
+		case "user":
+			delete(cur.users, name)
+			delete(cur.keys, name)
+			delete(cur.userPol, name)
+			for g, ms := range cur.members {
+				cur.members[g] = slices.DeleteFunc(ms, func(m string) bool { return m == name })
+			}
+		case "policy":
+			delete(cur.policies, name)
+			for _, attached := range []map[string][]string{cur.groupPol, cur.userPol} {
+				for pr, ps := range attached {
+					attached[pr] = slices.DeleteFunc(ps, func(n string) bool { return n == name })
+				}
+			}
+		}
 	}
 	return cur, nil
 }

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"iter"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -306,5 +307,159 @@ func BenchmarkApplyLatency(b *testing.B) {
 		if len(res.Accounts) != 200 {
 			b.Fatalf("%d accounts", len(res.Accounts))
 		}
+	}
+}
+
+// vanishing is a provider on which one object is deleted by someone else
+// between Plan's listing and its read of that object. Its policy listing
+// leaves the documents out, as AWS's does, so that Plan reads each one.
+type vanishing struct {
+	*memory.Provider
+	op, name string // the read before which the object goes
+	remove   func(context.Context, *memory.Provider) error
+	fired    bool
+}
+
+func (v *vanishing) before(ctx context.Context, op, name string) {
+	if v.fired || op != v.op || name != v.name {
+		return
+	}
+	v.fired = true
+	if err := v.remove(ctx, v.Provider); err != nil {
+		panic(err)
+	}
+}
+
+func (v *vanishing) ListPolicies(ctx context.Context) iter.Seq2[*iam.Policy, error] {
+	return func(yield func(*iam.Policy, error) bool) {
+		for p, err := range v.Provider.ListPolicies(ctx) {
+			if p != nil {
+				q := *p
+				q.Document, q.Native = policy.Document{}, nil
+				p = &q
+			}
+			if !yield(p, err) {
+				return
+			}
+		}
+	}
+}
+
+func (v *vanishing) GetPolicy(ctx context.Context, name string) (*iam.Policy, error) {
+	v.before(ctx, "GetPolicy", name)
+	return v.Provider.GetPolicy(ctx, name)
+}
+
+func (v *vanishing) ListGroupMembers(ctx context.Context, group string) iter.Seq2[*iam.User, error] {
+	v.before(ctx, "ListGroupMembers", group)
+	return v.Provider.ListGroupMembers(ctx, group)
+}
+
+func (v *vanishing) ListAttachedPolicies(ctx context.Context, pr iam.Principal) iter.Seq2[*iam.Policy, error] {
+	v.before(ctx, "ListAttachedPolicies", pr.Name)
+	return v.Provider.ListAttachedPolicies(ctx, pr)
+}
+
+func (v *vanishing) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*iam.AccessKey, error] {
+	v.before(ctx, "ListAccessKeys", user)
+	return v.Provider.ListAccessKeys(ctx, user)
+}
+
+// TestPlanToleratesConcurrentDeletes: an object deleted by someone else
+// after Plan listed it is planned as missing, not reported as an error.
+func TestPlanToleratesConcurrentDeletes(t *testing.T) {
+	desired := append(fleet(2, 1), iam.ServiceAccount{User: "solo", Policy: policy.ReadOnly(policy.Image)})
+	// deleteUser deletes the user alone; its policy, even its own, stays.
+	deleteUser := func(name string) func(context.Context, *memory.Provider) error {
+		return func(ctx context.Context, p *memory.Provider) error {
+			keys, err := iam.Collect(p.ListAccessKeys(ctx, name))
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				if err := p.DeleteAccessKey(ctx, name, k.ID); err != nil {
+					return err
+				}
+			}
+			groups, err := iam.Collect(p.ListGroupsForUser(ctx, name))
+			if err != nil {
+				return err
+			}
+			for _, g := range groups {
+				if err := p.RemoveUserFromGroup(ctx, g.Name, name); err != nil {
+					return err
+				}
+			}
+			pols, err := iam.Collect(p.ListAttachedPolicies(ctx, iam.UserPrincipal(name)))
+			if err != nil {
+				return err
+			}
+			for _, pol := range pols {
+				if err := p.DetachPolicy(ctx, pol.Name, iam.UserPrincipal(name)); err != nil {
+					return err
+				}
+			}
+			return p.DeleteUser(ctx, name)
+		}
+	}
+	deleteGroup := func(ctx context.Context, p *memory.Provider) error {
+		for _, u := range []string{"bot_000", "bot_001"} {
+			if err := p.RemoveUserFromGroup(ctx, "team_0", u); err != nil {
+				return err
+			}
+		}
+		if err := p.DetachPolicy(ctx, "team_0", iam.GroupPrincipal("team_0")); err != nil {
+			return err
+		}
+		return p.DeleteGroup(ctx, "team_0")
+	}
+	deletePolicy := func(ctx context.Context, p *memory.Provider) error {
+		if err := p.DetachPolicy(ctx, "solo", iam.UserPrincipal("solo")); err != nil {
+			return err
+		}
+		return p.DeletePolicy(ctx, "solo")
+	}
+	for _, tc := range []struct {
+		op, name string
+		remove   func(context.Context, *memory.Provider) error
+		want     []string // in the second plan
+	}{
+		{"ListGroupMembers", "team_0", deleteGroup, []string{"  + group/team_0\n", "      + add to group/team_0\n"}},
+		{"ListAttachedPolicies", "team_0", deleteGroup, []string{"  + group/team_0\n      + attach policy/team_0\n"}},
+		{"ListAccessKeys", "bot_001", deleteUser("bot_001"), []string{"  + user/bot_001\n"}},
+		{"ListAttachedPolicies", "solo", deleteUser("solo"), []string{"  + user/solo\n      + attach policy/solo\n"}},
+		{"GetPolicy", "solo", deletePolicy, []string{"  + policy/solo\n", "      + attach policy/solo\n"}},
+	} {
+		t.Run(tc.op+"/"+tc.name, func(t *testing.T) {
+			ctx := context.Background()
+			mp := memory.New()
+			cs, err := iam.Plan(ctx, mp, desired)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := iam.Apply(ctx, mp, cs, iam.ApplyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			v := &vanishing{Provider: mp, op: tc.op, name: tc.name, remove: tc.remove}
+			cs, err = iam.Plan(ctx, v, desired, iam.WithPlanConcurrency(1))
+			if err != nil {
+				t.Fatalf("Plan with %s deleted during it: %v", tc.name, err)
+			}
+			if !v.fired {
+				t.Fatalf("Plan never called %s(%s): the case tests nothing", tc.op, tc.name)
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(cs.String(), w) {
+					t.Errorf("plan lacks %q:\n%s", w, cs)
+				}
+			}
+			// And the plan puts it back.
+			if _, err := iam.Apply(ctx, mp, cs, iam.ApplyOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			if cs, err = iam.Plan(ctx, mp, desired); err != nil || cs.HasChanges() {
+				t.Errorf("after Apply: err %v, changes:\n%s", err, cs)
+			}
+		})
 	}
 }
