@@ -111,13 +111,11 @@
 //     listing, the group's member listing and ListAccessKeys, which also
 //     lists and reads its token), 12 once.
 //   - OVHcloud service accounts cannot join groups: each account updates
-//     the policy's identities (a policy listing and a PUT). Each lookup of
-//     one by name reads every OAuth2 client of the account (1 + C
-//     requests, C clients), so costs grow with the account. Apply: a new
-//     account takes 4 lookups and costs 12 + 4C, C being the clients
-//     already there; N accounts made one at a time where there were none
-//     cost 2N^2 + 10N + 2 (made at once, more). Plan: an existing account
-//     takes 2 lookups and costs 4 + 2C; over N accounts, 2N^2 + 4N + 7.
+//     the policy's identities (a policy listing and a PUT). A lookup by
+//     name lists the OAuth2 client ids; the provider reads each client
+//     once, and again when it needs the client's current key state.
+//     Apply 10 per new account, 2 once. Plan 4 per existing account, 7
+//     once; 5 per account on a new Provider, which reads each client once.
 //   - OpenStack: Apply 16 per new account: CreateUser 3 and AddUserToGroup
 //     3 (names are looked up), CreateAccessKey 10 (the user's groups, role
 //     assignments and the domain's roles for the access rules, then the

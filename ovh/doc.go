@@ -24,6 +24,11 @@
 // only the clients it made (their description starts with "iamkit service
 // account"). A user's ID is its identity URN,
 // urn:v1:<region>:identity:credential:<nic>/oauth2-<clientId>.
+// OVHcloud lists clients by id alone, so finding one by name reads the
+// clients: a Provider reads each client once and remembers its name (an
+// id never changes hands, and iamkit never renames a client), and reads
+// one again when it needs its current key state. A client renamed outside
+// iamkit keeps its old name for a Provider that had read it.
 //
 // Access keys are a service account's credential: its client id and
 // secret, one per account (Capabilities.MaxKeysPerUser is 1). OVHcloud

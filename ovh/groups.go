@@ -280,7 +280,7 @@ func (p *Provider) ListGroupsForUser(ctx context.Context, user string) iter.Seq2
 			}
 			return
 		}
-		if _, err := p.findClient(ctx, "ListGroupsForUser", user); err != nil {
+		if _, err := p.lookupClient(ctx, "ListGroupsForUser", user); err != nil {
 			yield(nil, err)
 		}
 	}

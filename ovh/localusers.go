@@ -99,7 +99,7 @@ func (p *Provider) userURN(ctx context.Context, op, name string) (string, error)
 		}
 		return p.localURN(u), nil
 	}
-	c, err := p.findClient(ctx, op, name)
+	c, err := p.lookupClient(ctx, op, name)
 	if err != nil {
 		return "", err
 	}

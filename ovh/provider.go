@@ -120,6 +120,8 @@ type Provider struct {
 	// written holds, by policy id, the portable documents this provider
 	// wrote.
 	written map[string]written
+	// known holds the OAuth2 clients read so far, by id (see clients).
+	known map[string]client
 }
 
 var (
@@ -168,7 +170,7 @@ func New(ctx context.Context, opts Options) (*Provider, error) {
 		c.Client = &http.Client{}
 	}
 	hc := &http.Client{Transport: c.Client.Transport, CheckRedirect: c.Client.CheckRedirect, Jar: c.Client.Jar, Timeout: c.Timeout}
-	p := &Provider{c: c, hc: hc, tokens: tokens, tokenURL: opts.TokenURL, pageSize: 100, pending: map[string]iam.Secret{}, written: map[string]written{}, defGroup: make(chan *group, 1)}
+	p := &Provider{c: c, hc: hc, tokens: tokens, tokenURL: opts.TokenURL, pageSize: 100, pending: map[string]iam.Secret{}, written: map[string]written{}, known: map[string]client{}, defGroup: make(chan *group, 1)}
 	p.defGroup <- nil
 	if opts.PageSize > 0 {
 		p.pageSize = opts.PageSize

@@ -32,6 +32,8 @@ type client struct {
 	Identity     string    `json:"identity,omitempty"`
 	CreatedAt    time.Time `json:"createdAt"`
 	CallbackURLs []string  `json:"callbackUrls,omitempty"`
+
+	fresh bool // read by this call, not remembered from an earlier one
 }
 
 func (c *client) issued() bool { return c.Description == descIssued }
@@ -101,6 +103,16 @@ func (p *Provider) userOf(c *client) *iam.User {
 }
 
 // clients lists iamkit's service accounts.
+//
+// OVHcloud lists clients by id only, and finding a name means reading
+// every client: one request per client and per lookup would make a fleet
+// of N accounts cost N² requests. The provider therefore remembers each
+// client it has read, by id: an id never changes hands, and iamkit never
+// renames a client, so a remembered name stays true and a listing reads
+// only the clients it has not seen (and forgets those gone). What does
+// change, a client's description (iamkit's mark and key state), is read
+// again before a change relies on it: see findClient. A client renamed
+// outside iamkit is seen under its new name by a new Provider.
 func (p *Provider) clients(ctx context.Context) iter.Seq2[*client, error] {
 	return func(yield func(*client, error) bool) {
 		var ids []string
@@ -109,25 +121,74 @@ func (p *Provider) clients(ctx context.Context) iter.Seq2[*client, error] {
 			return
 		}
 		slices.Sort(ids)
+		p.keepClients(ids)
 		for _, id := range ids {
-			var c client
-			err := p.get(ctx, "/me/api/oauth2/client/"+esc(id), &c)
-			if err != nil {
-				if iam.KindOf(wrap("", "", err)) == iam.ErrNotFound {
-					continue // deleted meanwhile
+			c, ok := p.knownClient(id)
+			if !ok {
+				var err error
+				if c, err = p.readClient(ctx, id); err != nil {
+					if iam.KindOf(wrap("", "", err)) == iam.ErrNotFound {
+						continue // deleted meanwhile
+					}
+					yield(nil, err)
+					return
 				}
-				yield(nil, err)
-				return
 			}
-			if c.ClientID == "" {
-				c.ClientID = id
-			}
-			if !strings.HasPrefix(c.Description, descPrefix) || c.Flow != "" && c.Flow != "CLIENT_CREDENTIALS" {
+			if !ours(c) {
 				continue
 			}
-			if !yield(&c, nil) {
+			if !yield(c, nil) {
 				return
 			}
+		}
+	}
+}
+
+// ours reports whether c is one of iamkit's service accounts.
+func ours(c *client) bool {
+	return strings.HasPrefix(c.Description, descPrefix) && (c.Flow == "" || c.Flow == "CLIENT_CREDENTIALS")
+}
+
+// readClient reads client id and remembers it; the result is marked
+// fresh.
+func (p *Provider) readClient(ctx context.Context, id string) (*client, error) {
+	var c client
+	if err := p.get(ctx, "/me/api/oauth2/client/"+esc(id), &c); err != nil {
+		return nil, err
+	}
+	if c.ClientID == "" {
+		c.ClientID = id
+	}
+	p.rememberClient(&c)
+	c.fresh = true
+	return &c, nil
+}
+
+// rememberClient records c as the provider last saw it.
+func (p *Provider) rememberClient(c *client) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	k := *c
+	k.fresh = false
+	p.known[c.ClientID] = k
+}
+
+// knownClient returns a copy of remembered client id.
+func (p *Provider) knownClient(id string) (*client, bool) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	c, ok := p.known[id]
+	return &c, ok
+}
+
+// keepClients forgets the remembered clients whose id is not in ids, the
+// account's clients as just listed (sorted).
+func (p *Provider) keepClients(ids []string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for id := range p.known {
+		if _, ok := slices.BinarySearch(ids, id); !ok {
+			delete(p.known, id)
 		}
 	}
 }
@@ -142,15 +203,53 @@ func better(a, b *client) bool {
 	return a.CreatedAt.Before(b.CreatedAt)
 }
 
-// findClient returns the client of service account name: the settled one
-// when a rotation left two.
-func (p *Provider) findClient(ctx context.Context, op, name string) (*client, error) {
-	var found *client
+// namesakes returns iamkit's clients named name, as remembered or read.
+func (p *Provider) namesakes(ctx context.Context, op, name string) ([]*client, error) {
+	var out []*client
 	for c, err := range p.clients(ctx) {
 		if err != nil {
 			return nil, wrap(op, "user/"+name, err)
 		}
-		if c.Name == name && (found == nil || better(c, found)) {
+		if c.Name == name {
+			out = append(out, c)
+		}
+	}
+	return out, nil
+}
+
+// findClient returns the client of service account name, read afresh
+// (its description, and so its key state, is current): the settled one
+// when a rotation left two.
+func (p *Provider) findClient(ctx context.Context, op, name string) (*client, error) {
+	return p.pickClient(ctx, op, name, true)
+}
+
+// lookupClient is findClient for what does not change once a client
+// exists (its id, identity URN and creation time): it reads only the
+// clients the provider has not seen yet.
+func (p *Provider) lookupClient(ctx context.Context, op, name string) (*client, error) {
+	return p.pickClient(ctx, op, name, false)
+}
+
+func (p *Provider) pickClient(ctx context.Context, op, name string, reread bool) (*client, error) {
+	cands, err := p.namesakes(ctx, op, name)
+	if err != nil {
+		return nil, err
+	}
+	var found *client
+	for _, c := range cands {
+		if reread && !c.fresh {
+			if c, err = p.readClient(ctx, c.ClientID); err != nil {
+				if iam.KindOf(wrap("", "", err)) == iam.ErrNotFound {
+					continue // deleted meanwhile
+				}
+				return nil, wrap(op, "user/"+name, err)
+			}
+			if c.Name != name || !ours(c) {
+				continue // renamed or disowned outside iamkit
+			}
+		}
+		if found == nil || better(c, found) {
 			found = c
 		}
 	}
@@ -187,8 +286,9 @@ func (p *Provider) CreateUser(ctx context.Context, name string, opts *iam.UserOp
 		return nil, wrap(op, "user/"+name, err)
 	}
 	// OVHcloud does not keep client names unique: when another process
-	// made the same name meanwhile, the older client wins.
-	if first, err := p.findClient(ctx, op, name); err == nil && first.ClientID != c.ClientID {
+	// made the same name meanwhile, the older client wins. Names and
+	// creation times do not change, so what is remembered will do.
+	if same, err := p.namesakes(ctx, op, name); err == nil && slices.ContainsFunc(same, func(o *client) bool { return o.ClientID != c.ClientID && better(o, c) }) {
 		_ = p.call(context.WithoutCancel(ctx), http.MethodDelete, "/me/api/oauth2/client/"+esc(c.ClientID), nil, nil)
 		return nil, fail(op, "user/"+name, iam.ErrAlreadyExists, "a service account of that name was created meanwhile")
 	}
@@ -207,12 +307,10 @@ func (p *Provider) newClient(ctx context.Context, name, desc string) (*client, i
 	}
 	secret := iam.NewSecret(cs.ClientSecret)
 	c := &client{ClientID: cs.ClientID, Name: name, Description: desc, Flow: "CLIENT_CREDENTIALS", CreatedAt: time.Now().UTC()}
-	var got client
-	if err := p.get(ctx, "/me/api/oauth2/client/"+esc(cs.ClientID), &got); err == nil {
-		if got.ClientID == "" {
-			got.ClientID = cs.ClientID
-		}
-		c = &got
+	if got, err := p.readClient(ctx, cs.ClientID); err == nil {
+		c = got
+	} else {
+		p.rememberClient(c)
 	}
 	return c, secret, nil
 }
@@ -223,6 +321,7 @@ func (p *Provider) setDescription(ctx context.Context, c *client, desc string) e
 		return err
 	}
 	c.Description = desc
+	p.rememberClient(c)
 	return nil
 }
 
@@ -238,7 +337,7 @@ func (p *Provider) GetUser(ctx context.Context, name string) (*iam.User, error) 
 		}
 		return p.userOfLocal(u), nil
 	}
-	c, err := p.findClient(ctx, "GetUser", name)
+	c, err := p.lookupClient(ctx, "GetUser", name)
 	if err != nil {
 		return nil, err
 	}

@@ -297,8 +297,14 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	rq := &request{r: r, params: params, body: body, who: who, hdr: w.Header()}
+	// The answer may share maps and slices with the fake's state: encode it
+	// before another request can change them.
 	s.mu.Lock()
 	status, out, e := h(rq)
+	var b []byte
+	if e == nil {
+		b, err = json.Marshal(out)
+	}
 	s.mu.Unlock()
 	if e != nil {
 		s.writeErr(w, e)
@@ -307,7 +313,6 @@ func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if status == 0 {
 		status = http.StatusOK
 	}
-	b, err := json.Marshal(out)
 	if err != nil {
 		s.t.Errorf("ovhfake: %s: encoding answer: %v", rt.key(), err)
 		s.writeErr(w, &errInternal)
