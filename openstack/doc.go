@@ -66,7 +66,10 @@
 //     S3- and EC2-compatible APIs, without expiry. They have no access
 //     rules and carry the user's roles, so CreateAccessKey refuses one
 //     (iam.ErrInvalid) when the roles would allow a catalog call that the
-//     user's policies do not, unless Options.AllowWideKeys.
+//     user's policies do not, or reach services outside the catalog (the
+//     key manager, orchestration, load balancers…) that the policies do
+//     not allow as "*" (in practice, only "*:*" on "*" passes), unless
+//     Options.AllowWideKeys. Prefer application credentials.
 //
 // # Translation
 //

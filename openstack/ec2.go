@@ -10,6 +10,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2/openstack/identity/v3/users"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/policy"
 )
 
 // The kinds of access keys the provider makes (Options.Keys).
@@ -31,16 +32,19 @@ const xKeysCreated = "iamkit_ec2_created_at"
 // checkEC2Width refuses an EC2 credential whose roles would grant more than
 // the user's policies allow: an EC2 credential has no access rules, so it
 // can do whatever the user's roles let it do on the project (the reader
-// role every iamkit user holds: read every service; member: change them).
+// role every iamkit user holds: read every service; member: change them),
+// in the services of iamkit's catalog and in every other one the cloud
+// runs (Barbican, Heat, Octavia…).
 func (p *Provider) checkEC2Width(ctx context.Context, op string, u *users.User) error {
 	res := "user/" + u.Name
 	if p.allowWide {
 		return nil
 	}
-	rules, implied, err := p.rulesFor(ctx, op, u.ID)
+	pols, err := p.policiesOf(ctx, op, u.ID)
 	if err != nil {
 		return err
 	}
+	rules, implied := p.rulesOf(pols)
 	// The credential carries the roles the policies imply, which a Deny
 	// of another policy does not lower, so the level is the higher of
 	// theirs and the one the rules need.
@@ -68,8 +72,33 @@ func (p *Provider) checkEC2Width(ctx context.Context, op string, u *users.User) 
 				rt.Method+" "+rt.Path+" ("+string(rt.Action)+") that its policies do not: use application credentials, or set Options.AllowWideKeys")
 		}
 	}
+	// Beyond the catalog, the role reaches services the portable model
+	// names only as "*": the policies must allow that, at every level the
+	// role has there.
+	docs := make([]policy.Document, 0, len(pols))
+	for _, r := range pols {
+		d, err := policy.Parse([]byte(extraString(r.Extra, xDocument)))
+		if err != nil {
+			return fail(op, res, iam.ErrInvalid, "policy "+r.Name+" has lost its document, so the reach of an EC2 credential cannot be checked: use application credentials, or set Options.AllowWideKeys")
+		}
+		docs = append(docs, d)
+	}
+	reach := []policy.Level{policy.List, policy.Read}
+	if level == levelMember {
+		reach = policy.Levels()
+	}
+	for _, l := range reach {
+		if !policy.Evaluate(policy.Request{Action: outsideCatalog + ":" + string(l)}, docs...).Allowed {
+			return fail(op, res, iam.ErrInvalid, "an EC2 credential carries the user's "+level+" role on the project, which also gives "+
+				string(l)+" access to the services outside iamkit's catalog (key manager, orchestration, load balancers…) that its policies do not allow (only \"*:"+string(l)+"\" on \"*\" does): use application credentials, or set Options.AllowWideKeys")
+		}
+	}
 	return nil
 }
+
+// outsideCatalog stands, in a policy.Request, for a service the portable
+// model does not name: only the "*" service patterns match it.
+const outsideCatalog = "outside-catalog"
 
 // createEC2 creates an EC2 credential of user u on the project.
 func (p *Provider) createEC2(ctx context.Context, op, user string, u *users.User) (*iam.AccessKey, error) {

@@ -57,7 +57,13 @@ func TestEC2Width(t *testing.T) {
 		want error
 	}{
 		{"read-only compute is narrower than the reader role", strict, policy.ReadOnly(policy.Compute), iam.ErrInvalid},
-		{"every service but identity matches the member role", strict, all, nil},
+		// The reader role also reads what the model files under
+		// Permissions, such as a server's password.
+		{"read-only on every service is narrower than the reader role", strict, policy.ReadOnly(policy.AnyService), iam.ErrInvalid},
+		// Member also changes the services outside the catalog: the key
+		// manager, orchestration, load balancers.
+		{"the catalog's services are narrower than the member role", strict, all, iam.ErrInvalid},
+		{"every service matches the member role", strict, policy.FullAccess(policy.AnyService), nil},
 		{"wider with AllowWideKeys", wide, policy.ReadOnly(policy.Compute), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -274,11 +274,21 @@ func nextSecond(ctx context.Context) error {
 // the highest level role (reader, member, admin) those policies imply, ""
 // for none.
 func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcredentials.AccessRule, string, error) {
+	pols, err := p.policiesOf(ctx, op, id)
+	if err != nil {
+		return nil, "", err
+	}
+	rules, level := p.rulesOf(pols)
+	return rules, level, nil
+}
+
+// policiesOf returns the policies attached to user id and to its groups.
+func (p *Provider) policiesOf(ctx context.Context, op, id string) ([]*roles.Role, error) {
 	res := "user/" + id
 	who := []assignee{{user: id}}
 	gs, err := collect(ctx, users.ListGroups(p.id, id), groupsOf)
 	if err != nil {
-		return nil, "", wrap(op, res, err)
+		return nil, wrap(op, res, err)
 	}
 	for _, g := range gs {
 		who = append(who, assignee{group: g.ID})
@@ -287,10 +297,16 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 	for _, w := range who {
 		ps, err := p.assignedPolicies(ctx, op, w)
 		if err != nil {
-			return nil, "", err
+			return nil, err
 		}
 		pols = append(pols, ps...)
 	}
+	return pols, nil
+}
+
+// rulesOf returns the access rules of a user's policies pols, sorted, and
+// the strongest level role they imply.
+func (p *Provider) rulesOf(pols []*roles.Role) ([]applicationcredentials.AccessRule, string) {
 	level := ""
 	for _, r := range pols {
 		for _, l := range nativeOf(r).Roles {
@@ -319,7 +335,7 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 		}
 		return cmp.Compare(a.Method, b.Method)
 	})
-	return out, level, nil
+	return out, level
 }
 
 // levels are the level roles from weakest to strongest.
