@@ -21,8 +21,10 @@ import (
 	"os"
 	"path/filepath"
 
-	// The adapters register their URL schemes: -provider aws://…, outscale://…, ovh://….
+	// The adapters register their URL schemes: -provider aws://…,
+	// openstack://…, outscale://…, ovh://….
 	_ "github.com/iamkit/iamkit/aws"
+	_ "github.com/iamkit/iamkit/openstack"
 	_ "github.com/iamkit/iamkit/outscale"
 	_ "github.com/iamkit/iamkit/ovh"
 
@@ -42,7 +44,7 @@ func main() {
 	var c config
 	fs := flag.NewFlagSet(os.Args[0], flag.ExitOnError)
 	fs.StringVar(&c.file, "f", "accounts.yaml", "desired-state file (YAML, or JSON when it ends in .json)")
-	fs.StringVar(&c.url, "provider", "memory://", "provider URL: memory://, aws://?region=…, outscale://REGION, ovh://ovh-eu")
+	fs.StringVar(&c.url, "provider", "memory://", "provider URL: memory://, aws://?region=…, openstack://?cloud=NAME, outscale://REGION, ovh://ovh-eu")
 	fs.BoolVar(&c.dryRun, "dry-run", false, "print the plan and change nothing")
 	fs.BoolVar(&c.deletes, "delete", false, "also delete the users, groups and policies iamkit owns that the file does not name")
 	fs.BoolVar(&c.asJSON, "json", false, "print the plan as JSON")

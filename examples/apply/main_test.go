@@ -6,8 +6,11 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/iamkit/iamkit/provider"
 )
 
 func TestApplyExample(t *testing.T) {
@@ -62,5 +65,15 @@ func TestBadFile(t *testing.T) {
 	}
 	if err := run(context.Background(), &bytes.Buffer{}, config{file: bad, url: "memory://"}); err == nil {
 		t.Error("bad file accepted")
+	}
+}
+
+// TestEveryCloud: the command opens every cloud iamkit has an adapter for.
+func TestEveryCloud(t *testing.T) {
+	got := provider.Schemes()
+	for _, want := range []string{"aws", "memory", "openstack", "outscale", "ovh"} {
+		if !slices.Contains(got, want) {
+			t.Errorf("scheme %s:// is not registered in the command (it has %v): import its adapter", want, got)
+		}
 	}
 }
