@@ -67,7 +67,9 @@
 // policy name given two documents). A ChangeSet renders for people
 // (String, Render: a policy update shows its JSON diff) and as JSON
 // (MarshalJSON); it never holds a secret. Without WithDeletes, Plan never
-// deletes.
+// deletes. A plan saved for review reads back (UnmarshalJSON) for display
+// and comparison only: apply it by planning again and checking that the
+// new plan is Equal to the reviewed one (see the ChangeSet.Equal example).
 //
 // Apply creates shared groups and policies once, first, then the accounts
 // concurrently, each as a Provision run (journaled, rolled back on

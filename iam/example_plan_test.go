@@ -140,3 +140,44 @@ accounts:
 	// Output:
 	// 2 accounts: 4 to add, 0 to change, 0 to destroy
 }
+
+// A reviewed plan: CI saves the plan as JSON for people to review; the
+// job that applies it plans again and goes ahead only if nothing changed
+// since the review.
+func ExampleChangeSet_Equal() {
+	ctx := context.Background()
+	p := memory.New()
+	desired := []iam.ServiceAccount{{User: "watcher_1", Group: "monitoring", Policy: policy.ReadOnly(policy.Compute)}}
+
+	// The review job.
+	cs, err := iam.Plan(ctx, p, desired)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	saved, _ := json.Marshal(cs) // to a file, an artifact, a pull request comment
+
+	// The apply job, later.
+	var reviewed iam.ChangeSet
+	if err := json.Unmarshal(saved, &reviewed); err != nil {
+		fmt.Println(err)
+		return
+	}
+	now, err := iam.Plan(ctx, p, desired)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	if !now.Equal(&reviewed) {
+		fmt.Println("the cloud changed since the review:", now)
+		return
+	}
+	res, err := iam.Apply(ctx, p, now, iam.ApplyOptions{})
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	fmt.Println(len(res.Done), "changes applied, as reviewed")
+	// Output:
+	// 3 changes applied, as reviewed
+}

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"reflect"
 	"slices"
 	"strings"
 	"sync"
@@ -775,6 +776,67 @@ func lineDiff(a, b []string) []string {
 		out = append(out, "+ "+b[j])
 	}
 	return out
+}
+
+// UnmarshalJSON reads a plan MarshalJSON wrote, such as one saved for
+// review. The result renders and compares (Equal) but does not apply:
+// Apply needs what Plan read from the cloud, so a reviewed plan is applied
+// by planning again and checking that the new plan is Equal to it.
+func (cs *ChangeSet) UnmarshalJSON(b []byte) error {
+	var in struct {
+		Provider *string   `json:"provider"`
+		Changes  []*Change `json:"changes"`
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return &Error{Op: "ChangeSet.UnmarshalJSON", Kind: ErrInvalid, Msg: "not a plan", Err: err}
+	}
+	if in.Provider == nil || in.Changes == nil {
+		return &Error{Op: "ChangeSet.UnmarshalJSON", Kind: ErrInvalid, Msg: `not a plan: "provider" or "changes" is missing`}
+	}
+	for i, c := range in.Changes {
+		if c == nil || c.Name == "" || !slices.Contains([]Action{ActionCreate, ActionUpdate, ActionDelete, ActionNoOp}, c.Action) ||
+			!slices.Contains([]string{KindUser, KindGroup, KindPolicy}, c.Kind) {
+			return &Error{Op: "ChangeSet.UnmarshalJSON", Kind: ErrInvalid, Msg: fmt.Sprintf("change %d has no name, or an unknown action or kind", i)}
+		}
+	}
+	// Written, the documents were compacted: indent them again, as Plan
+	// gives them, so that the plan renders as it did.
+	for _, c := range in.Changes {
+		for _, doc := range []*json.RawMessage{&c.Before, &c.After} {
+			var buf bytes.Buffer
+			if len(*doc) > 0 && json.Indent(&buf, *doc, "", "  ") == nil {
+				*doc = buf.Bytes()
+			}
+		}
+	}
+	*cs = ChangeSet{Provider: *in.Provider, Changes: in.Changes}
+	return nil
+}
+
+// Equal reports whether cs and other plan the same changes on the same
+// provider: the same actions on the same resources, with the same steps
+// and policy documents (compared as JSON values). Calls does not count.
+func (cs *ChangeSet) Equal(other *ChangeSet) bool {
+	if cs == nil || other == nil {
+		return cs == other
+	}
+	return cs.Provider == other.Provider && slices.EqualFunc(cs.Changes, other.Changes, func(a, b *Change) bool {
+		return a.Action == b.Action && a.Kind == b.Kind && a.Name == b.Name && slices.Equal(a.Steps, b.Steps) &&
+			sameJSON(a.Before, b.Before) && sameJSON(a.After, b.After)
+	})
+}
+
+// sameJSON reports whether a and b hold the same JSON value (or are both
+// empty): a plan read back has its documents compacted.
+func sameJSON(a, b json.RawMessage) bool {
+	if len(a) == 0 || len(b) == 0 {
+		return len(a) == len(b)
+	}
+	var x, y any
+	if json.Unmarshal(a, &x) != nil || json.Unmarshal(b, &y) != nil {
+		return bytes.Equal(a, b)
+	}
+	return reflect.DeepEqual(x, y)
 }
 
 // MarshalJSON writes the plan for programs:

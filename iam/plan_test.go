@@ -463,3 +463,77 @@ func TestPlanToleratesConcurrentDeletes(t *testing.T) {
 		})
 	}
 }
+
+// TestSavedPlan: a plan saved as JSON reads back Equal to itself and to a
+// new plan of the same state, and stops being Equal once the cloud
+// changes; read back, it cannot be applied.
+func TestSavedPlan(t *testing.T) {
+	ctx := context.Background()
+	p := memory.New()
+	desired := fleet(3, 2)
+	if _, err := iam.Provision(ctx, p, desired[0]); err != nil {
+		t.Fatal(err)
+	}
+	for i := range desired { // an update, with a diff
+		if desired[i].Group == desired[0].Group {
+			desired[i].Policy = policy.ReadOnly(policy.Compute, policy.Image)
+		}
+	}
+	cs, err := iam.Plan(ctx, p, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := json.Marshal(cs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var saved iam.ChangeSet
+	if err := json.Unmarshal(b, &saved); err != nil {
+		t.Fatal(err)
+	}
+	if !saved.Equal(cs) || !cs.Equal(&saved) {
+		t.Fatalf("read back, the plan differs:\n%s\nfrom\n%s", &saved, cs)
+	}
+	if saved.String() != cs.String() {
+		t.Errorf("read back, the plan renders\n%s\nnot\n%s", &saved, cs)
+	}
+	again, err := iam.Plan(ctx, p, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !again.Equal(&saved) {
+		t.Errorf("a new plan of the same state differs from the saved one:\n%s", again)
+	}
+	if _, err := iam.Apply(ctx, p, &saved, iam.ApplyOptions{}); !errors.Is(err, iam.ErrInvalid) {
+		t.Errorf("Apply of a plan read back: %v, want ErrInvalid", err)
+	}
+	// Someone changes the cloud: the saved plan is stale.
+	if _, err := p.CreateGroup(ctx, "team_1"); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := iam.Plan(ctx, p, desired)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stale.Equal(&saved) {
+		t.Errorf("a plan of a changed cloud is Equal to the saved one:\n%s", stale)
+	}
+}
+
+func TestReadPlanRefusesNonPlans(t *testing.T) {
+	for _, in := range []string{
+		`[]`,
+		`{}`,
+		`{"provider":"memory"}`,
+		`{"changes":[]}`,
+		`{"provider":"memory","changes":[null]}`,
+		`{"provider":"memory","changes":[{"action":"explode","kind":"user","name":"a"}]}`,
+		`{"provider":"memory","changes":[{"action":"create","kind":"role","name":"a"}]}`,
+		`{"provider":"memory","changes":[{"action":"create","kind":"user"}]}`,
+	} {
+		var cs iam.ChangeSet
+		if err := json.Unmarshal([]byte(in), &cs); !errors.Is(err, iam.ErrInvalid) {
+			t.Errorf("%s: %v, want ErrInvalid", in, err)
+		}
+	}
+}

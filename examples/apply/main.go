@@ -10,6 +10,14 @@
 //
 // The file's schema is documented in package iam ("Plan and Apply").
 // -json prints the plan as JSON instead. Secrets are never printed.
+//
+// A plan can be reviewed before it is applied, as with terraform plan
+// -out: -out saves it as JSON (with -dry-run, nothing else happens), and
+// -plan applies only when planning again gives the same changes as the
+// saved, reviewed plan:
+//
+//	go run ./examples/apply -f accounts.yaml -provider URL -dry-run -out plan.json
+//	go run ./examples/apply -f accounts.yaml -provider URL -plan plan.json
 package main
 
 import (
@@ -36,6 +44,7 @@ import (
 // config is the command line.
 type config struct {
 	file, url, keys, journal string
+	out, reviewed            string // -out, -plan
 	dryRun, deletes, asJSON  bool
 	concurrency              int
 }
@@ -51,6 +60,8 @@ func main() {
 	fs.StringVar(&c.keys, "keys", "", "directory to write each new key to, as USER.env (0600); none: keys are created but only their IDs printed")
 	fs.StringVar(&c.journal, "journal", "", "journal directory, so that iam.Recover can finish or undo a run a crash interrupted")
 	fs.IntVar(&c.concurrency, "concurrency", iam.DefaultConcurrency, "requests in flight at most")
+	fs.StringVar(&c.out, "out", "", "also save the plan as JSON to this file, for review")
+	fs.StringVar(&c.reviewed, "plan", "", "a plan saved with -out: apply only if the new plan makes the same changes")
 	_ = fs.Parse(os.Args[1:])
 	if err := run(context.Background(), os.Stdout, c); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
@@ -76,6 +87,17 @@ func run(ctx context.Context, w io.Writer, c config) error {
 	if err != nil {
 		return err
 	}
+	if c.out != "" {
+		if err := save(c.out, cs); err != nil {
+			return err
+		}
+	}
+	var reviewed *iam.ChangeSet
+	if c.reviewed != "" {
+		if reviewed, err = load(c.reviewed); err != nil {
+			return err
+		}
+	}
 	if c.asJSON {
 		b, err := json.MarshalIndent(cs, "", "  ")
 		if err != nil {
@@ -84,6 +106,9 @@ func run(ctx context.Context, w io.Writer, c config) error {
 		fmt.Fprintf(w, "%s\n", b)
 	} else if err := cs.Render(w); err != nil {
 		return err
+	}
+	if reviewed != nil && !cs.Equal(reviewed) {
+		return fmt.Errorf("the plan above differs from the one reviewed in %s (the cloud or the file changed since): review it again", c.reviewed)
 	}
 	if c.dryRun || !cs.HasChanges() {
 		return nil
@@ -114,4 +139,39 @@ func run(ctx context.Context, w io.Writer, c config) error {
 	fmt.Fprintf(w, "\nApply complete! %d changed, %d failed, %d skipped; %d requests (%d throttled).\n",
 		len(res.Done), len(res.Failed), len(res.Skipped), res.Calls, res.Throttled)
 	return err
+}
+
+// save writes the plan as JSON to path, atomically: a reviewer never sees
+// half a plan.
+func save(path string, cs *iam.ChangeSet) error {
+	b, err := json.MarshalIndent(cs, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".plan-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // after the rename, nothing to remove
+	if _, err := tmp.Write(append(b, '\n')); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// load reads a plan saved with -out.
+func load(path string) (*iam.ChangeSet, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var cs iam.ChangeSet
+	if err := json.Unmarshal(b, &cs); err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	return &cs, nil
 }

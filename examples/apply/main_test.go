@@ -77,3 +77,48 @@ func TestEveryCloud(t *testing.T) {
 		}
 	}
 }
+
+// TestReviewedPlan: a plan saved with -out applies with -plan while
+// nothing changed, and is refused once the desired state differs.
+func TestReviewedPlan(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	saved := filepath.Join(dir, "plan.json")
+	var out bytes.Buffer
+	if err := run(ctx, &out, config{file: "accounts.yaml", url: "memory://", dryRun: true, out: saved, concurrency: 4}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(out.String(), "Apply complete") {
+		t.Fatal("-dry-run -out applied")
+	}
+	out.Reset()
+	if err := run(ctx, &out, config{file: "accounts.yaml", url: "memory://", reviewed: saved, concurrency: 4}); err != nil {
+		t.Fatalf("-plan of an unchanged state: %v\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "Apply complete! 9 changed") {
+		t.Errorf("-plan did not apply:\n%s", out.String())
+	}
+
+	// Another account in the file: not what was reviewed.
+	b, err := os.ReadFile("accounts.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := filepath.Join(dir, "accounts.yaml")
+	if err := os.WriteFile(changed, bytes.Replace(b, []byte("watcher_2"), []byte("watcher_3"), 1), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.CopyFS(filepath.Join(dir, "policies"), os.DirFS("policies")); err != nil {
+		t.Fatal(err)
+	}
+	out.Reset()
+	err = run(ctx, &out, config{file: changed, url: "memory://", reviewed: saved, concurrency: 4})
+	if err == nil || !strings.Contains(out.String(), "user/watcher_3") || strings.Contains(out.String(), "Apply complete") {
+		t.Errorf("-plan of a changed state: %v\n%s", err, out.String())
+	}
+
+	// Not a plan.
+	if err := run(ctx, &out, config{file: "accounts.yaml", url: "memory://", reviewed: "accounts.yaml", concurrency: 4}); err == nil {
+		t.Error("-plan of a file that is not a plan: no error")
+	}
+}
