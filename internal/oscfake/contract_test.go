@@ -4,46 +4,18 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"fmt"
 	"io"
 	"net/http"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/iamkit/iamkit/internal/tbtest"
 	osc "github.com/outscale/osc-sdk-go/v2"
 )
-
-// recorder is a testing.TB that keeps the failures the fake reports
-// instead of failing the test, so that a test can assert them.
-type recorder struct {
-	testing.TB
-	mu     sync.Mutex
-	errors []string
-}
-
-func (r *recorder) Helper() {}
-
-func (r *recorder) Errorf(format string, args ...any) {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	r.errors = append(r.errors, fmt.Sprintf(format, args...))
-}
-
-func (r *recorder) Error(args ...any) { r.Errorf("%s", fmt.Sprint(args...)) }
-
-// take returns and clears the recorded failures.
-func (r *recorder) take() []string {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	e := r.errors
-	r.errors = nil
-	return e
-}
 
 // raw posts body to op, signed by sign (nil: unsigned), and returns the
 // status and the first error's type.
@@ -80,7 +52,7 @@ func rootSigner(s *Server, region string) func(*http.Request, []byte) {
 }
 
 func TestMalformedRequestsAreReported(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{})
 	sign := rootSigner(s, s.Region())
 
@@ -102,7 +74,7 @@ func TestMalformedRequestsAreReported(t *testing.T) {
 		if status != c.status || typ != c.typ {
 			t.Errorf("%s: %d %s, want %d %s", c.name, status, typ, c.status, c.typ)
 		}
-		got := rec.take()
+		got := rec.Take()
 		if len(got) != 1 || !strings.Contains(got[0], c.reason) {
 			t.Errorf("%s: recorded %q, want one failure mentioning %q", c.name, got, c.reason)
 		}
@@ -116,31 +88,31 @@ func TestMalformedRequestsAreReported(t *testing.T) {
 		if status, _ := raw(t, s, c.op, c.body, sign); status == 200 {
 			t.Errorf("%s %s succeeded", c.op, c.body)
 		}
-		if got := rec.take(); len(got) != 0 {
+		if got := rec.Take(); len(got) != 0 {
 			t.Errorf("%s: recorded %q, want nothing", c.op, got)
 		}
 	}
 	if status, _ := raw(t, s, "CreateUser", `{"UserName":"ok"}`, sign); status != 200 {
 		t.Errorf("valid CreateUser: %d", status)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Errorf("valid request recorded %q", got)
 	}
 }
 
 func TestLenientOnlyLogs(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{Lenient: true})
 	if status, typ := raw(t, s, "CreateUser", `{}`, rootSigner(s, s.Region())); status != 400 || typ != "MissingParameter" {
 		t.Errorf("lenient: %d %s, want 400 MissingParameter", status, typ)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Errorf("lenient recorded %q", got)
 	}
 }
 
 func TestSignatureChecks(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{})
 	body := `{}`
 
@@ -174,7 +146,7 @@ func TestSignatureChecks(t *testing.T) {
 		if status != 401 || typ != "AccessDenied" {
 			t.Errorf("%s: %d %s, want 401 AccessDenied", c.name, status, typ)
 		}
-		got := rec.take()
+		got := rec.Take()
 		if c.report != (len(got) == 1) {
 			t.Errorf("%s: recorded %q, want a failure: %v", c.name, got, c.report)
 		}
@@ -182,7 +154,7 @@ func TestSignatureChecks(t *testing.T) {
 	if status, _ := raw(t, s, "ReadUsers", body, rootSigner(s, s.Region())); status != 200 {
 		t.Errorf("well-signed request: %d", status)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Errorf("well-signed request recorded %q", got)
 	}
 }
@@ -191,7 +163,7 @@ func TestSignatureChecks(t *testing.T) {
 // eu-west-2 whatever the region, so a fake (or endpoint) in another region
 // refuses the SDK's own signature; signing in the transport fixes it.
 func TestSDKSigningRegion(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{Region: "cloudgouv-eu-west-1"})
 
 	cfg := osc.NewConfiguration()
@@ -203,7 +175,7 @@ func TestSDKSigningRegion(t *testing.T) {
 	if err == nil || resp == nil || resp.StatusCode != 401 {
 		t.Fatalf("SDK-signed call to cloudgouv-eu-west-1: %v, want 401", err)
 	}
-	got := rec.take()
+	got := rec.Take()
 	if len(got) != 1 || !strings.Contains(got[0], `region is "eu-west-2"`) {
 		t.Errorf("recorded %q, want the eu-west-2 scope reported", got)
 	}
@@ -212,7 +184,7 @@ func TestSDKSigningRegion(t *testing.T) {
 	if _, _, err := c.UserApi.ReadUsers(cctx).ReadUsersRequest(osc.ReadUsersRequest{}).Execute(); err != nil {
 		t.Errorf("transport-signed call: %v", err)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Errorf("transport-signed call recorded %q", got)
 	}
 }
@@ -267,7 +239,7 @@ func TestSpecPath(t *testing.T) {
 // than eu-west-2: sign in the HTTP transport with aws-sdk-go-v2's SigV4
 // signer, service "oapi", the endpoint's region.
 func TestAWSSDKv2Signer(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{Region: "us-east-2"})
 	signer := v4.NewSigner()
 	creds := aws.Credentials{AccessKeyID: s.opts.AccessKey, SecretAccessKey: s.opts.SecretKey}
@@ -279,7 +251,7 @@ func TestAWSSDKv2Signer(t *testing.T) {
 	if status != 200 {
 		t.Errorf("aws-sdk-go-v2-signed call: %d", status)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Errorf("aws-sdk-go-v2-signed call recorded %q", got)
 	}
 }

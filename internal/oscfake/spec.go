@@ -1,12 +1,10 @@
 package oscfake
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"os"
 	"os/exec"
@@ -15,8 +13,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/iamkit/iamkit/internal/openapicheck"
 )
 
 // sdkModule is the module whose api/openapi.yaml is the contract.
@@ -79,25 +77,11 @@ func operation(doc *openapi3.T, op string) *routers.Route {
 	return &routers.Route{Spec: doc, Path: "/" + op, PathItem: pi, Method: http.MethodPost, Operation: pi.Post}
 }
 
-func validationOptions() *openapi3filter.Options {
-	return &openapi3filter.Options{
-		// Signatures are checked by the fake itself (checkAuth).
-		AuthenticationFunc: openapi3filter.NoopAuthenticationFunc,
-		MultiError:         true,
-		// Leave the request as sent: the fake must see what the client sent.
-		SkipSettingDefaults: true,
-	}
-}
-
 // validateRequest checks r (whose body is body) against route's request
 // schema. It returns nil or a short description of what is wrong, and the
 // table entry the API answers for it.
 func validateRequest(ctx context.Context, route *routers.Route, r *http.Request, body []byte) (string, *apiError) {
-	req := r.Clone(ctx)
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
-		Request: req, Route: route, Options: validationOptions(),
-	})
+	err := openapicheck.Request(ctx, route, r, nil, body)
 	if err == nil {
 		return "", nil
 	}
@@ -114,17 +98,7 @@ func validateRequest(ctx context.Context, route *routers.Route, r *http.Request,
 
 // validateResponse checks a 200 response body against route's schema.
 func validateResponse(ctx context.Context, route *routers.Route, r *http.Request, body []byte) error {
-	req := r.Clone(ctx)
-	req.Body = http.NoBody
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	return openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, Route: route, Options: validationOptions()},
-		Status:                 http.StatusOK,
-		Header:                 h,
-		Body:                   io.NopCloser(bytes.NewReader(body)),
-		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true},
-	})
+	return openapicheck.Response(ctx, route, r, nil, body)
 }
 
 // validateErrorBody checks an error body against components.schemas.ErrorResponse
@@ -144,37 +118,9 @@ func validateErrorBody(doc *openapi3.T, body []byte) error {
 // shortError describes a kin-openapi validation error in one line,
 // without the schema dumps its messages carry.
 func shortError(err error) string {
-	parts := describe(err, nil)
+	parts := openapicheck.Describe(err)
 	if len(parts) == 0 {
 		return err.Error()
 	}
 	return strings.Join(parts, "; ")
-}
-
-func describe(err error, out []string) []string {
-	switch e := err.(type) {
-	case openapi3.MultiError:
-		for _, x := range e {
-			out = describe(x, out)
-		}
-		return out
-	case *openapi3filter.RequestError:
-		if e.Err != nil {
-			return describe(e.Err, out)
-		}
-		return append(out, e.Reason)
-	case *openapi3filter.ResponseError:
-		if e.Err != nil {
-			return describe(e.Err, out)
-		}
-		return append(out, e.Reason)
-	case *openapi3.SchemaError:
-		if o, ok := e.Origin.(*openapi3.SchemaError); ok && o != nil {
-			return describe(o, out)
-		}
-		at := "/" + strings.Join(e.JSONPointer(), "/")
-		return append(out, fmt.Sprintf("at %s: %s", at, e.Reason))
-	}
-	first, _, _ := strings.Cut(err.Error(), "\n")
-	return append(out, first)
 }

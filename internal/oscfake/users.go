@@ -1,6 +1,7 @@
 package oscfake
 
 import (
+	"regexp"
 	"slices"
 
 	osc "github.com/outscale/osc-sdk-go/v2"
@@ -68,17 +69,70 @@ func (st *state) findGroup(name string, path *string) (*group, *apiError) {
 	return g, nil
 }
 
-func createUser(c *call, in *osc.CreateUserRequest) (any, *apiError) {
-	if err := checkName(userNameRE, "user name", in.UserName); err != nil {
-		return nil, err
+// A nameKind is what the checks of a new user or user group name need:
+// the two are named alike and refused alike.
+type nameKind struct {
+	what  string // "user" or "user group", as the messages name it
+	re    *regexp.Regexp
+	taken func(st *state, name string) bool
+}
+
+var (
+	userNames  = nameKind{"user", userNameRE, func(st *state, name string) bool { return st.user(name) != nil }}
+	groupNames = nameKind{"user group", groupNameRE, func(st *state, name string) bool { return st.group(name) != nil }}
+)
+
+// checkNew checks the name and optional path of an object to create and
+// returns the path; a malformed name or path is reported before a name in
+// use.
+func (k nameKind) checkNew(st *state, name string, path *string) (string, *apiError) {
+	if err := checkName(k.re, k.what+" name", name); err != nil {
+		return "", err
 	}
-	path, err := optPath(in.Path)
+	p, err := optPath(path)
+	if err != nil {
+		return "", err
+	}
+	if k.taken(st, name) {
+		return "", errAlreadyExists.with("%s %q already exists", k.what, name)
+	}
+	return p, nil
+}
+
+// checkRename checks newName, when given and not the current name, as a
+// new name of an object named current.
+func (k nameKind) checkRename(st *state, current string, newName *string) *apiError {
+	if newName == nil || *newName == current {
+		return nil
+	}
+	if err := checkName(k.re, k.what+" name", *newName); err != nil {
+		return err
+	}
+	if k.taken(st, *newName) {
+		return errAlreadyExists.with("%s %q already exists", k.what, *newName)
+	}
+	return nil
+}
+
+// groupAndUser finds the group and the user of a membership call, the
+// group first: a call naming neither reports the missing group.
+func (st *state) groupAndUser(groupName string, groupPath *string, userName string, userPath *string) (*group, *user, *apiError) {
+	g, err := st.findGroup(groupName, slash(groupPath))
+	if err != nil {
+		return nil, nil, err
+	}
+	u, err := st.findUser(userName, slash(userPath))
+	if err != nil {
+		return nil, nil, err
+	}
+	return g, u, nil
+}
+
+func createUser(c *call, in *osc.CreateUserRequest) (any, *apiError) {
+	st := c.st()
+	path, err := userNames.checkNew(st, in.UserName, in.Path)
 	if err != nil {
 		return nil, err
-	}
-	st := c.st()
-	if st.user(in.UserName) != nil {
-		return nil, errAlreadyExists.with("user %q already exists", in.UserName)
 	}
 	now := c.now()
 	u := &user{id: randomID(31, upperAlnum), name: in.UserName, path: path, created: now, modified: now}
@@ -115,13 +169,8 @@ func updateUser(c *call, in *osc.UpdateUserRequest) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if in.NewUserName != nil && *in.NewUserName != u.name {
-		if err := checkName(userNameRE, "user name", *in.NewUserName); err != nil {
-			return nil, err
-		}
-		if st.user(*in.NewUserName) != nil {
-			return nil, errAlreadyExists.with("user %q already exists", *in.NewUserName)
-		}
+	if err := userNames.checkRename(st, u.name, in.NewUserName); err != nil {
+		return nil, err
 	}
 	var path string
 	if in.NewPath != nil {
@@ -167,16 +216,10 @@ func deleteUser(c *call, in *osc.DeleteUserRequest) (any, *apiError) {
 }
 
 func createUserGroup(c *call, in *osc.CreateUserGroupRequest) (any, *apiError) {
-	if err := checkName(groupNameRE, "user group name", in.UserGroupName); err != nil {
-		return nil, err
-	}
-	path, err := optPath(in.Path)
+	st := c.st()
+	path, err := groupNames.checkNew(st, in.UserGroupName, in.Path)
 	if err != nil {
 		return nil, err
-	}
-	st := c.st()
-	if st.group(in.UserGroupName) != nil {
-		return nil, errAlreadyExists.with("user group %q already exists", in.UserGroupName)
 	}
 	now := c.now()
 	g := &group{id: "ug-" + randomID(8, hexDigits), name: in.UserGroupName, path: path, created: now, modified: now}
@@ -227,13 +270,8 @@ func updateUserGroup(c *call, in *osc.UpdateUserGroupRequest) (any, *apiError) {
 	if err != nil {
 		return nil, err
 	}
-	if in.NewUserGroupName != nil && *in.NewUserGroupName != g.name {
-		if err := checkName(groupNameRE, "user group name", *in.NewUserGroupName); err != nil {
-			return nil, err
-		}
-		if st.group(*in.NewUserGroupName) != nil {
-			return nil, errAlreadyExists.with("user group %q already exists", *in.NewUserGroupName)
-		}
+	if err := groupNames.checkRename(st, g.name, in.NewUserGroupName); err != nil {
+		return nil, err
 	}
 	// "NewPath: A new path for the group. If not specified, it is set to a slash."
 	path, err := optPath(in.NewPath)
@@ -276,12 +314,7 @@ func deleteUserGroup(c *call, in *osc.DeleteUserGroupRequest) (any, *apiError) {
 }
 
 func addUserToUserGroup(c *call, in *osc.AddUserToUserGroupRequest) (any, *apiError) {
-	st := c.st()
-	g, err := st.findGroup(in.UserGroupName, slash(in.UserGroupPath))
-	if err != nil {
-		return nil, err
-	}
-	u, err := st.findUser(in.UserName, slash(in.UserPath))
+	g, u, err := c.st().groupAndUser(in.UserGroupName, in.UserGroupPath, in.UserName, in.UserPath)
 	if err != nil {
 		return nil, err
 	}
@@ -294,12 +327,7 @@ func addUserToUserGroup(c *call, in *osc.AddUserToUserGroupRequest) (any, *apiEr
 }
 
 func removeUserFromUserGroup(c *call, in *osc.RemoveUserFromUserGroupRequest) (any, *apiError) {
-	st := c.st()
-	g, err := st.findGroup(in.UserGroupName, slash(in.UserGroupPath))
-	if err != nil {
-		return nil, err
-	}
-	u, err := st.findUser(in.UserName, slash(in.UserPath))
+	g, u, err := c.st().groupAndUser(in.UserGroupName, in.UserGroupPath, in.UserName, in.UserPath)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamkit/iamkit/internal/tbtest"
 	"github.com/ovh/go-ovh/ovh"
 )
 
@@ -43,7 +44,7 @@ func wantAPIError(t *testing.T, err error, code int, class string) *ovh.APIError
 }
 
 func TestMalformedBodiesAreRefusedAndRecorded(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{})
 	c := s.Client()
 	cases := []struct {
@@ -62,7 +63,7 @@ func TestMalformedBodiesAreRefusedAndRecorded(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			err := do(t, c, tc.method, tc.path, tc.body, nil)
 			e := wantAPIError(t, err, 400, "Client::BadRequest")
-			got := rec.take()
+			got := rec.Take()
 			if len(got) != 1 || !strings.Contains(got[0], tc.reason) || !strings.Contains(e.Message, tc.reason) {
 				t.Fatalf("recorded %q, answered %q; want %q", got, e.Message, tc.reason)
 			}
@@ -74,17 +75,17 @@ func TestMalformedBodiesAreRefusedAndRecorded(t *testing.T) {
 }
 
 func TestLenientLogsInstead(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{Lenient: true})
 	err := do(t, s.Client(), "POST", "/me/identity/group", map[string]any{}, nil)
 	wantAPIError(t, err, 400, "Client::BadRequest")
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Fatalf("lenient recorded %q", got)
 	}
 }
 
 func TestAuthentication(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{})
 	c := s.Client()
 	cases := []struct {
@@ -111,7 +112,7 @@ func TestAuthentication(t *testing.T) {
 			if !asAPIError(err, &e) || e.Code != tc.status {
 				t.Fatalf("err = %v, want status %d", err, tc.status)
 			}
-			if got := rec.take(); len(got) != 1 || !strings.Contains(got[0], "authentication refused") {
+			if got := rec.Take(); len(got) != 1 || !strings.Contains(got[0], "authentication refused") {
 				t.Fatalf("recorded %q", got)
 			}
 		})
@@ -120,13 +121,13 @@ func TestAuthentication(t *testing.T) {
 	if err := do(t, c, "GET", "/v2/iam/policy", nil, nil); err != nil {
 		t.Fatal(err)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Fatalf("recorded %q", got)
 	}
 }
 
 func TestOAuth2(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{})
 	ctx := context.Background()
 
@@ -140,7 +141,7 @@ func TestOAuth2(t *testing.T) {
 	if _, err := s.ClientCredentials(ctx, sa.ClientID, "wrong"); err == nil {
 		t.Fatal("wrong secret accepted")
 	}
-	if got := rec.take(); len(got) != 1 || !strings.Contains(got[0], "invalid_client") {
+	if got := rec.Take(); len(got) != 1 || !strings.Contains(got[0], "invalid_client") {
 		t.Fatalf("recorded %q", got)
 	}
 	sac, err := s.ClientCredentials(ctx, sa.ClientID, sa.ClientSecret)
@@ -153,14 +154,14 @@ func TestOAuth2(t *testing.T) {
 	}
 	err = sac.Post("/v2/iam/resource/"+projectURN+"/authorization/check", map[string]any{"actions": []string{"a"}}, nil)
 	wantAPIError(t, err, 401, "")
-	if got := rec.take(); len(got) != 1 {
+	if got := rec.Take(); len(got) != 1 {
 		t.Fatalf("recorded %q", got)
 	}
 }
 
 func TestExpiredToken(t *testing.T) {
 	now := time.Now()
-	s := New(&recorder{TB: t}, Options{Lenient: true, Now: func() time.Time { return now }})
+	s := New(&tbtest.Recorder{TB: t}, Options{Lenient: true, Now: func() time.Time { return now }})
 	c, err := s.ClientCredentials(context.Background(), DefaultClientID, DefaultClientSecret)
 	if err != nil {
 		t.Fatal(err)

@@ -52,6 +52,19 @@ func (s *Server) page(q *request, items []any) ([]any, *apiError) {
 	return items[off:end], nil
 }
 
+// answerPage answers a list call with the page of items q asks for; an
+// empty page is [], never null.
+func (s *Server) answerPage(q *request, items []any) (int, any, *apiError) {
+	out, e := s.page(q, items)
+	if e != nil {
+		return 0, nil, e
+	}
+	if out == nil {
+		out = []any{}
+	}
+	return 0, out, nil
+}
+
 func (s *Server) listPolicies(q *request) (int, any, *apiError) {
 	qs := q.r.URL.Query()
 	var items []any
@@ -71,14 +84,7 @@ func (s *Server) listPolicies(q *request) (int, any, *apiError) {
 		}
 		items = append(items, p)
 	}
-	out, e := s.page(q, items)
-	if e != nil {
-		return 0, nil, e
-	}
-	if out == nil {
-		out = []any{}
-	}
-	return 0, out, nil
+	return s.answerPage(q, items)
 }
 
 // checkPolicy applies IAM's rules to a creation or update body.
@@ -283,12 +289,5 @@ func (s *Server) listActions(q *request) (int, any, *apiError) {
 			items = append(items, a)
 		}
 	}
-	out, e := s.page(q, items)
-	if e != nil {
-		return 0, nil, e
-	}
-	if out == nil {
-		out = []any{}
-	}
-	return 0, out, nil
+	return s.answerPage(q, items)
 }

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iamkit/iamkit/internal/tbtest"
 	"github.com/ovh/go-ovh/ovh"
 )
 
@@ -151,10 +152,10 @@ func TestPolicyRules(t *testing.T) {
 	wantAPIError(t, c.Get("/v2/iam/policy/"+pid, nil), 404, "Client::NotFound")
 	wantAPIError(t, c.Delete("/v2/iam/policy/"+pid, nil), 404, "Client::NotFound")
 	// A policy id must be a UUID (the spec says so).
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s2 := New(rec, Options{})
 	wantAPIError(t, s2.Client().Get("/v2/iam/policy/not-a-uuid", nil), 400, "Client::BadRequest")
-	if len(rec.take()) != 1 {
+	if len(rec.Take()) != 1 {
 		t.Fatal("a non-UUID policy id was not recorded")
 	}
 }
@@ -240,7 +241,7 @@ func TestFailNext(t *testing.T) {
 // fatalRecorder also keeps a Fatalf, which ends the calling goroutine as
 // testing's does.
 type fatalRecorder struct {
-	*recorder
+	*tbtest.Recorder
 	fatal chan string
 }
 
@@ -254,7 +255,7 @@ func (r *fatalRecorder) Fatalf(format string, args ...any) {
 // as changed; a role outside auth.RoleEnum or an unknown group fails the
 // test.
 func TestSetGroupRole(t *testing.T) {
-	rec := &fatalRecorder{recorder: &recorder{TB: t}, fatal: make(chan string, 1)}
+	rec := &fatalRecorder{Recorder: &tbtest.Recorder{TB: t}, fatal: make(chan string, 1)}
 	s := New(rec, Options{})
 	c := s.Client()
 	role := func(name string) string {
@@ -304,7 +305,7 @@ func TestSetGroupRole(t *testing.T) {
 	if got := role("DEFAULT"); got != "REGULAR" {
 		t.Errorf("role of DEFAULT after refused changes: %q, want REGULAR", got)
 	}
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Errorf("the fake reported %q", got)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"net/http"
 	"net/url"
 	"os"
@@ -16,8 +15,8 @@ import (
 	"sync"
 
 	"github.com/getkin/kin-openapi/openapi3"
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"github.com/getkin/kin-openapi/routers"
+	"github.com/iamkit/iamkit/internal/openapicheck"
 )
 
 // SpecsEnv names the environment variable that overrides where the
@@ -229,16 +228,6 @@ func (rt *route) bind(segs []string) (map[string]string, int, bool) {
 	return params, lit, true
 }
 
-func validationOptions() *openapi3filter.Options {
-	return &openapi3filter.Options{
-		// The fake checks signatures and tokens itself.
-		AuthenticationFunc:      openapi3filter.NoopAuthenticationFunc,
-		MultiError:              true,
-		SkipSettingDefaults:     true,
-		SchemaValidationOptions: schemaOptions(),
-	}
-}
-
 // schemaOptions adds the formats the documents use that kin-openapi does
 // not check by default (uuid: policy ids).
 func schemaOptions() []openapi3.SchemaValidationOption {
@@ -256,14 +245,10 @@ func (rt *route) kinRoute() *routers.Route {
 // leave additionalProperties open; the fake takes the stricter reading, so
 // a typo in a field name cannot pass silently). It returns "" when valid.
 func (rt *route) validateRequest(ctx context.Context, r *http.Request, params map[string]string, body []byte) string {
-	req := r.Clone(ctx)
-	req.Body = io.NopCloser(bytes.NewReader(body))
-	err := openapi3filter.ValidateRequest(ctx, &openapi3filter.RequestValidationInput{
-		Request: req, PathParams: params, Route: rt.kinRoute(), Options: validationOptions(),
-	})
+	err := openapicheck.Request(ctx, rt.kinRoute(), r, params, body, schemaOptions()...)
 	var problems []string
 	if err != nil {
-		problems = describe(err, nil)
+		problems = openapicheck.DescribeCauses(err)
 	}
 	if rt.op.RequestBody == nil && len(bytes.TrimSpace(body)) > 0 && !bytes.Equal(bytes.TrimSpace(body), []byte("null")) {
 		problems = append(problems, "this call takes no request body")
@@ -281,19 +266,8 @@ func (rt *route) validateRequest(ctx context.Context, r *http.Request, params ma
 
 // validateResponse checks a 200 answer of the operation.
 func (rt *route) validateResponse(ctx context.Context, r *http.Request, params map[string]string, body []byte) error {
-	req := r.Clone(ctx)
-	req.Body = http.NoBody
-	h := http.Header{}
-	h.Set("Content-Type", "application/json")
-	err := openapi3filter.ValidateResponse(ctx, &openapi3filter.ResponseValidationInput{
-		RequestValidationInput: &openapi3filter.RequestValidationInput{Request: req, PathParams: params, Route: rt.kinRoute(), Options: validationOptions()},
-		Status:                 http.StatusOK,
-		Header:                 h,
-		Body:                   io.NopCloser(bytes.NewReader(body)),
-		Options:                &openapi3filter.Options{IncludeResponseStatus: true, MultiError: true, SchemaValidationOptions: schemaOptions()},
-	})
-	if err != nil {
-		return errors.New(strings.Join(describe(err, nil), "; "))
+	if err := openapicheck.Response(ctx, rt.kinRoute(), r, params, body, schemaOptions()...); err != nil {
+		return errors.New(strings.Join(openapicheck.DescribeCauses(err), "; "))
 	}
 	return nil
 }
@@ -352,36 +326,4 @@ func unknownProps(schema *openapi3.Schema, v any, at string, out []string) []str
 		}
 	}
 	return out
-}
-
-// describe flattens a kin-openapi error into short lines without schema
-// dumps.
-func describe(err error, out []string) []string {
-	switch e := err.(type) {
-	case openapi3.MultiError:
-		for _, x := range e {
-			out = describe(x, out)
-		}
-		return out
-	case *openapi3filter.RequestError:
-		if e.Err != nil {
-			if e.Parameter != nil {
-				return append(out, fmt.Sprintf("parameter %q in %s: %s", e.Parameter.Name, e.Parameter.In, strings.Join(describe(e.Err, nil), "; ")))
-			}
-			return describe(e.Err, out)
-		}
-		return append(out, e.Reason)
-	case *openapi3filter.ResponseError:
-		if e.Err != nil {
-			return describe(e.Err, out)
-		}
-		return append(out, e.Reason)
-	case *openapi3.SchemaError:
-		if e.Origin != nil {
-			return describe(e.Origin, out)
-		}
-		return append(out, fmt.Sprintf("at /%s: %s", strings.Join(e.JSONPointer(), "/"), e.Reason))
-	}
-	first, _, _ := strings.Cut(err.Error(), "\n")
-	return append(out, first)
 }

@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/iamkit/iamkit/internal/tbtest"
 	"github.com/ovh/go-ovh/ovh"
 )
 
@@ -32,7 +33,7 @@ func newPAT(t *testing.T, c *ovh.Client, login, name string, extra map[string]an
 }
 
 func TestPersonalAccessTokenLifecycle(t *testing.T) {
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{})
 	c := s.Client()
 	if err := c.Post("/me/identity/user", map[string]any{"login": "bot", "group": "DEFAULT"}, nil); err != nil {
@@ -105,13 +106,13 @@ func TestPersonalAccessTokenLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantAPIError(t, c.Get("/me/identity/user/bot/token", nil), 404, "Client::NotFound")
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Fatalf("recorded contract failures %q", got)
 	}
 	// A bearer the fake never issued is a broken contract.
 	bogus, _ := s.PersonalAccessToken("ovhpat-never-issued")
 	wantAPIError(t, bogus.Get("/me", nil), 401, "")
-	if got := rec.take(); len(got) != 1 || !strings.Contains(got[0], "authentication refused") {
+	if got := rec.Take(); len(got) != 1 || !strings.Contains(got[0], "authentication refused") {
 		t.Fatalf("recorded %q, want one authentication refusal", got)
 	}
 }
@@ -191,7 +192,7 @@ func TestPersonalAccessTokenAuthorization(t *testing.T) {
 // refusal, not a broken contract).
 func TestPersonalAccessTokenExpiry(t *testing.T) {
 	now := time.Now()
-	rec := &recorder{TB: t}
+	rec := &tbtest.Recorder{TB: t}
 	s := New(rec, Options{Now: func() time.Time { return now }})
 	c := s.Client()
 	if err := c.Post("/me/identity/user", map[string]any{"login": "bot"}, nil); err != nil {
@@ -204,7 +205,7 @@ func TestPersonalAccessTokenExpiry(t *testing.T) {
 	wantAPIError(t, pc.Get("/me", nil), 403, "Client::Forbidden") // authenticated, no rights
 	now = now.Add(61 * time.Second)
 	wantAPIError(t, pc.Get("/me", nil), 401, "")
-	if got := rec.take(); len(got) != 0 {
+	if got := rec.Take(); len(got) != 0 {
 		t.Fatalf("recorded %q", got)
 	}
 }
