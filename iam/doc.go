@@ -118,8 +118,8 @@
 //     once, and again when it needs the client's current key state.
 //     Apply 10 per new account, 2 once. Plan 4 per existing account, 7
 //     once; 5 per account on a new Provider, which reads each client once.
-//   - OpenStack: Apply 16 per new account: CreateUser 3 and AddUserToGroup
-//     3 (names are looked up), CreateAccessKey 10 (the user's groups, role
+//   - OpenStack: Apply 15 per new account: CreateUser 3 and AddUserToGroup
+//     3 (names are looked up), CreateAccessKey 9 (the user's groups, role
 //     assignments and the domain's roles for the access rules, then the
 //     password dance: set a password, authenticate as the user, create
 //     the credential, set a password nobody keeps); 8 once. Plan 2 per

@@ -19,12 +19,12 @@ import (
 const (
 	// A new account: CreateUser 3 (look the name up, POST the user,
 	// assign the reader role), AddUserToGroup 3 (look the group and the
-	// user up, PUT the membership), CreateAccessKey 10 (look the user up;
-	// its access rules: its groups, then for the user and for its group
-	// the role assignments and the domain's roles; the password dance:
-	// set a password, authenticate as the user, create the application
+	// user up, PUT the membership), CreateAccessKey 9 (look the user up;
+	// its access rules: its groups, the role assignments of the user and
+	// of its group, and the domain's roles; the password dance: set a
+	// password, authenticate as the user, create the application
 	// credential, set a password nobody keeps).
-	osApplyPerAccount = 16
+	osApplyPerAccount = 15
 	// CreatePolicy 3 (look the name up, POST the role, PUT its implied
 	// reader role), CreateGroup 2 (look the name up, POST), AttachPolicy
 	// to the group 3 (look the group and the role up, assign).

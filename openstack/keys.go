@@ -283,25 +283,29 @@ func (p *Provider) rulesFor(ctx context.Context, op, id string) ([]applicationcr
 }
 
 // policiesOf returns the policies attached to user id and to its groups.
+// (Keystone's effective assignments would give both at once, but they
+// show a domain-specific role, an iamkit policy, only as the global roles
+// it implies.)
 func (p *Provider) policiesOf(ctx context.Context, op, id string) ([]*roles.Role, error) {
 	res := "user/" + id
-	who := []assignee{{user: id}}
 	gs, err := collect(ctx, users.ListGroups(p.id, id), groupsOf)
 	if err != nil {
 		return nil, wrap(op, res, err)
 	}
+	who := []roles.ListAssignmentsOpts{{UserID: id, ScopeProjectID: p.project}}
 	for _, g := range gs {
-		who = append(who, assignee{group: g.ID})
+		who = append(who, roles.ListAssignmentsOpts{GroupID: g.ID, ScopeProjectID: p.project})
 	}
-	var pols []*roles.Role
+	var as []roles.RoleAssignment
 	for _, w := range who {
-		ps, err := p.assignedPolicies(ctx, op, w)
+		a, err := collect(ctx, roles.ListAssignments(p.id, w), roles.ExtractRoleAssignments)
 		if err != nil {
-			return nil, err
+			return nil, wrap(op, res, err)
 		}
-		pols = append(pols, ps...)
+		as = append(as, a...)
 	}
-	return pols, nil
+	// One listing of the domain's roles serves the user and its groups.
+	return p.policiesIn(ctx, op, as)
 }
 
 // rulesOf returns the access rules of a user's policies pols, sorted, and

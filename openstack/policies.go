@@ -334,6 +334,11 @@ func (p *Provider) assignedPolicies(ctx context.Context, op string, who assignee
 	if err != nil {
 		return nil, wrap(op, "", err)
 	}
+	return p.policiesIn(ctx, op, as)
+}
+
+// policiesIn returns iamkit's policies among the roles of assignments as.
+func (p *Provider) policiesIn(ctx context.Context, op string, as []roles.RoleAssignment) ([]*roles.Role, error) {
 	if len(as) == 0 {
 		return nil, nil
 	}
