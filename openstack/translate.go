@@ -45,6 +45,7 @@ const (
 // Deny statement could deny; a native "openstack:<service>:<METHOD>:<path>"
 // action becomes that access rule. What Keystone cannot express is
 // dropped and reported as narrowed:
+//   - other clouds' native actions ("aws:…", "ovh:…");
 //   - conditions of an Allow (Keystone has none; a conditional Deny denies
 //     always, which is narrower);
 //   - resources other than "*" and the project (object-level and
@@ -166,6 +167,17 @@ func (tr *translation) run() Native {
 					tr.narrow(tr.origin[j], "in the access rule "+rule.Path+", * matches within one path segment only (** crosses segments)")
 				}
 				emit(rule)
+			}
+		}
+	}
+	// Another cloud's actions grant nothing here.
+	for i, s := range tr.doc.Statements {
+		if s.Effect != policy.Allow {
+			continue
+		}
+		for _, a := range s.Actions {
+			if cloud, _, ok := a.Native(); ok && cloud != "openstack" {
+				tr.narrow(i, string(a)+" is an action of "+cloud+", not of OpenStack: it grants nothing here")
 			}
 		}
 	}

@@ -102,6 +102,11 @@ func TestTranslate(t *testing.T) {
 			roles: "admin", fidelity: policy.Widened, reason: "every API of every service",
 		},
 		{
+			name: "another cloud's actions grant nothing", doc: `{"Statement":{"Effect":"Allow","Action":["aws:ec2:DescribeInstances","compute:List"],"Resource":"*"}}`,
+			roles: "reader", fidelity: policy.Narrowed, reason: "aws:ec2:DescribeInstances is an action of aws",
+			has: [][3]string{{"compute", "GET", "/v2.1/servers"}},
+		},
+		{
 			name: "native rule verbatim", doc: `{"Statement":{"Effect":"Allow","Action":"openstack:compute:GET:/v2.1/servers","Resource":"*"}}`,
 			roles: "reader", fidelity: policy.Exact,
 			has: [][3]string{{"compute", "GET", "/v2.1/servers"}},

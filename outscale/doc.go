@@ -74,8 +74,9 @@
 //
 // Outscale documents that link and put operations can take up to 15
 // seconds to apply. Like the aws adapter with IAM's eventual consistency,
-// the provider retries, within RetryOptions, a "not found" about something
-// it created less than RetryOptions.Window (15 s) ago, and
+// the provider retries a "not found" about something it created less than
+// RetryOptions.Window (15 s) ago, until that window has passed (at most
+// 12 tries; see RetryOptions), and
 // Capabilities.EventualConsistency is true: a new key may be refused, or
 // a new link not yet honoured, for a few seconds; callers retry
 // iam.ErrDenied briefly after Provision.

@@ -21,8 +21,10 @@ import (
 // seconds to apply everywhere. Like the aws adapter does for IAM's
 // eventual consistency, a read or write that names something this Provider
 // created less than Window ago and is answered "not found"
-// (InvalidResource) is tried again, within the same Attempts and delays.
-// A "not found" about anything else is returned at once.
+// (InvalidResource) is tried again, with the same delays, until Window has
+// passed since the creation: up to 12 attempts (or Attempts, if more),
+// which with the default delays wait 15 s on average. A "not found" about
+// anything else is returned at once.
 type RetryOptions struct {
 	// Attempts is how many times in all a call is tried (default 5; 1
 	// disables retries).
@@ -58,6 +60,12 @@ func (r RetryOptions) withDefaults() RetryOptions {
 	return r
 }
 
+// propagationAttempts bounds the tries of a call answered "not found"
+// about something just created: with delays doubling from 250 ms to 4 s,
+// under full jitter, 12 tries wait 15 s (the documented propagation time)
+// on average.
+const propagationAttempts = 12
+
 // delay returns the wait before attempt n+1 (n counted from 1), with
 // full jitter.
 func (r RetryOptions) delay(n int) time.Duration { return iamretry.Delay(r.BaseDelay, r.MaxDelay, n) }
@@ -80,9 +88,10 @@ func (p *Provider) call(ctx context.Context, op, resource string, conflict error
 			return nil
 		}
 		werr := wrap(ctx, op, resource, resp, err, conflict)
-		retry := isKind(werr, iam.ErrThrottled) ||
-			isKind(werr, iam.ErrNotFound) && len(fresh) > 0 && p.recent.Any(p.retry.Window, fresh...)
-		if !retry || n >= p.retry.Attempts {
+		throttled := isKind(werr, iam.ErrThrottled) && n < p.retry.Attempts
+		propagating := isKind(werr, iam.ErrNotFound) && len(fresh) > 0 && p.retry.Attempts > 1 &&
+			n < max(p.retry.Attempts, propagationAttempts) && p.recent.Any(p.retry.Window, fresh...)
+		if !throttled && !propagating {
 			return werr
 		}
 		if serr := p.retry.Sleep(ctx, p.retry.delay(n)); serr != nil {

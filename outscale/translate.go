@@ -271,6 +271,9 @@ func translateAllow(s policy.Statement, opts policy.TranslateOptions) (stmtResul
 			continue
 		}
 		if a.lvl == policy.List {
+			if slices.ContainsFunc(p.portable, func(b portableAction) bool { return b.matches(a.svc, policy.Read) }) {
+				continue // the Read calls list too
+			}
 			r.grade(policy.Narrowed, fmt.Sprintf("Outscale has no list-only calls (its Read calls list and describe): %s:List alone grants nothing; add %s:Read", a.svc, a.svc))
 		} else {
 			r.grade(policy.Narrowed, fmt.Sprintf("no OUTSCALE API call is %s:%s", a.svc, a.lvl))

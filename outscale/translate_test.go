@@ -118,6 +118,24 @@ func TestTranslateRules(t *testing.T) {
 			t.Errorf("report %s", got.Report)
 		}
 	})
+	t.Run("List is covered by Read, not alone", func(t *testing.T) {
+		for _, tc := range []struct {
+			acts []policy.Action
+			says bool // the report says List alone grants nothing
+		}{
+			{[]policy.Action{"compute:List", "compute:Read"}, false},
+			{[]policy.Action{"compute:List", "compute:*"}, false},
+			{[]policy.Action{"compute:List", "image:Read"}, true},
+		} {
+			got, err := tr.Translate(doc(allow(tc.acts...)), policy.TranslateOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if says := strings.Contains(got.Report.String(), "compute:List alone grants nothing"); says != tc.says {
+				t.Errorf("%v: report %q, want it to say List alone grants nothing: %v", tc.acts, got.Report, tc.says)
+			}
+		}
+	})
 	t.Run("resource-scoped Allow refused", func(t *testing.T) {
 		s := allow("compute:Read")
 		s.Resources = []policy.Resource{"compute:instance/i-123"}
