@@ -14,7 +14,17 @@
 // grant at the OIDC token endpoint, the token exchanged at Keystone's
 // OS-FEDERATION auth endpoint, then a project-scoped token), which
 // gophercloud lacks. New takes an Auth, or a gophercloud client the caller
-// authenticated. The URL may add ?project=, ?domain= and ?region=.
+// authenticated.
+//
+// The URL's query may set the other Options (ParseURL): project=,
+// domain= and region=; reader=, member= and admin=, the names of the
+// cloud's default roles where they differ from Keystone's (Options.Roles);
+// keys=ec2 for EC2 credentials instead of application credentials
+// (keys=application_credential, the default); allow_wide_keys=true
+// (Options.AllowWideKeys). An unknown, repeated or empty setting, or a bad
+// value, is iam.ErrInvalid before any request:
+//
+//	p, err := provider.Open(ctx, "openstack://?cloud=ovhcloud&keys=ec2")
 //
 // # Model
 //

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"slices"
 	"strings"
 	"sync"
 
@@ -58,7 +59,12 @@ type Options struct {
 // Roles names the three default roles of a Keystone deployment, which
 // policy roles imply. Clouds such as OVHcloud name theirs differently.
 type Roles struct {
-	Reader, Member, Admin string
+	// Reader is the role that reads ("reader" by default).
+	Reader string
+	// Member is the role that reads and writes ("member" by default).
+	Member string
+	// Admin is the role that administers ("admin" by default).
+	Admin string
 }
 
 func (r Roles) withDefaults() Roles {
@@ -227,26 +233,91 @@ func (p *Provider) Capabilities() iam.Capabilities {
 // Translator returns the translator of the provider's project.
 func (p *Provider) Translator() policy.Translator { return Translator{Project: p.project} }
 
-// openURL opens "openstack://?cloud=NAME" (clouds.yaml) or "openstack://"
-// (the OS_* variables), with optional ?project=, ?domain=, ?region=.
+// urlSettings are the settings an openstack:// URL may carry.
+var urlSettings = []string{"admin", "allow_wide_keys", "cloud", "domain", "keys", "member", "project", "reader", "region"}
+
+// openURL opens the provider an openstack:// URL describes (see ParseURL).
 func openURL(ctx context.Context, u *url.URL) (iam.Provider, error) {
-	const op = "Open"
-	if u.Host != "" || (u.Path != "" && u.Path != "/") {
-		return nil, fail(op, u.Redacted(), iam.ErrInvalid, `use "openstack://?cloud=NAME" or "openstack://"; the cloud is named in the query`)
-	}
-	q := u.Query()
-	for k := range q {
-		switch k {
-		case "cloud", "project", "domain", "region":
-		default:
-			return nil, fail(op, "", iam.ErrInvalid, "unknown URL setting "+strings.ToValidUTF8(k, "?")+" (want cloud, project, domain, region)")
-		}
-	}
-	a, err := LoadAuth(q.Get("cloud"))
+	opts, err := ParseURL(u)
 	if err != nil {
 		return nil, err
 	}
-	return New(ctx, Options{Auth: a, Project: q.Get("project"), Domain: q.Get("domain"), Region: q.Get("region")})
+	return New(ctx, opts)
+}
+
+// ParseURL reads the Options an openstack:// URL describes, with the
+// credentials LoadAuth finds for it: "openstack://?cloud=NAME" (the entry
+// of clouds.yaml) or "openstack://" (OS_CLOUD or the OS_* variables). The
+// query may add:
+//
+//   - project=ID or name, domain=ID, region=NAME: Options.Project,
+//     Domain and Region;
+//   - reader=, member=, admin=: the names of the cloud's default roles
+//     (Options.Roles), for clouds that name theirs otherwise;
+//   - keys=application_credential (the default) or keys=ec2: what access
+//     keys are (Options.Keys);
+//   - allow_wide_keys=true: Options.AllowWideKeys.
+//
+// A host or path, an unknown, repeated or empty setting, or a bad value is
+// ErrInvalid; ParseURL sends no request.
+func ParseURL(u *url.URL) (Options, error) {
+	const op = "Open"
+	bad := func(msg string) (Options, error) { return Options{}, fail(op, "", iam.ErrInvalid, msg) }
+	if u.Host != "" || (u.Path != "" && u.Path != "/") {
+		return Options{}, fail(op, u.Redacted(), iam.ErrInvalid, `use "openstack://?cloud=NAME" or "openstack://"; the cloud is named in the query`)
+	}
+	q, err := url.ParseQuery(u.RawQuery)
+	if err != nil {
+		return bad("malformed URL query")
+	}
+	var o Options
+	for k, vs := range q {
+		if !slices.Contains(urlSettings, k) {
+			return bad("unknown URL setting " + strings.ToValidUTF8(k, "?") + " (want " + strings.Join(urlSettings, ", ") + ")")
+		}
+		if len(vs) != 1 {
+			return bad("URL setting " + k + " is repeated")
+		}
+		v := vs[0]
+		if v == "" {
+			return bad("URL setting " + k + " is empty")
+		}
+		switch k {
+		case "project":
+			o.Project = v
+		case "domain":
+			o.Domain = v
+		case "region":
+			o.Region = v
+		case "reader":
+			o.Roles.Reader = v
+		case "member":
+			o.Roles.Member = v
+		case "admin":
+			o.Roles.Admin = v
+		case "keys":
+			switch v {
+			case "application_credential":
+				o.Keys = ApplicationCredentials
+			case "ec2":
+				o.Keys = EC2Credentials
+			default:
+				return bad(fmt.Sprintf("keys=%q: want application_credential or ec2", strings.ToValidUTF8(v, "?")))
+			}
+		case "allow_wide_keys":
+			switch v {
+			case "true":
+				o.AllowWideKeys = true
+			case "false":
+			default:
+				return bad(fmt.Sprintf("allow_wide_keys=%q: want true or false", strings.ToValidUTF8(v, "?")))
+			}
+		}
+	}
+	if o.Auth, err = LoadAuth(q.Get("cloud")); err != nil {
+		return Options{}, err
+	}
+	return o, nil
 }
 
 // keyedMutex is a set of mutexes by key. A key's mutex exists only while

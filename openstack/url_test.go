@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -186,19 +188,27 @@ func TestOpenURLInvalid(t *testing.T) {
 		name  string
 		setup func(t *testing.T)
 		url   string
+		msg   string // in the error, when not empty
 	}{
-		{"host", withEnv, "openstack://host"},
-		{"host and cloud", withClouds, "openstack://elsewhere?cloud=elsewhere"},
-		{"path", withEnv, "openstack:///v3"},
-		{"unknown setting", withEnv, "openstack://?bogus=1"},
-		{"credentials in the query", withEnv, "openstack://?password=" + password},
-		{"credentials in the user info", withEnv, "openstack://admin:" + password + "@/"},
-		{"missing cloud", withClouds, "openstack://?cloud=no-such-cloud"},
-		{"no clouds.yaml", func(*testing.T) {}, "openstack://?cloud=elsewhere"},
-		{"OS_CLOUD names a missing cloud", func(t *testing.T) { withClouds(t); t.Setenv("OS_CLOUD", "no-such-cloud") }, "openstack://"},
-		{"no OS_* variables", func(*testing.T) {}, "openstack://"},
-		{"incomplete OS_* variables", func(t *testing.T) { withEnv(t); t.Setenv("OS_USER_DOMAIN_NAME", "") }, "openstack://"},
-		{"unknown auth type", func(t *testing.T) { withEnv(t); t.Setenv("OS_AUTH_TYPE", "v3samlpassword") }, "openstack://"},
+		{"host", withEnv, "openstack://host", ""},
+		{"host and cloud", withClouds, "openstack://elsewhere?cloud=elsewhere", ""},
+		{"path", withEnv, "openstack:///v3", ""},
+		{"unknown setting", withEnv, "openstack://?bogus=1", ""},
+		{"credentials in the query", withEnv, "openstack://?password=" + password, ""},
+		{"credentials in the user info", withEnv, "openstack://admin:" + password + "@/", ""},
+		{"missing cloud", withClouds, "openstack://?cloud=no-such-cloud", ""},
+		{"no clouds.yaml", func(*testing.T) {}, "openstack://?cloud=elsewhere", ""},
+		{"OS_CLOUD names a missing cloud", func(t *testing.T) { withClouds(t); t.Setenv("OS_CLOUD", "no-such-cloud") }, "openstack://", ""},
+		{"no OS_* variables", func(*testing.T) {}, "openstack://", ""},
+		{"incomplete OS_* variables", func(t *testing.T) { withEnv(t); t.Setenv("OS_USER_DOMAIN_NAME", "") }, "openstack://", ""},
+		{"unknown auth type", func(t *testing.T) { withEnv(t); t.Setenv("OS_AUTH_TYPE", "v3samlpassword") }, "openstack://", ""},
+		{"unknown key kind", withEnv, "openstack://?keys=password", `keys="password": want application_credential or ec2`},
+		{"key kind by its Go name", withEnv, "openstack://?keys=EC2Credentials", "want application_credential or ec2"},
+		{"allow_wide_keys not a boolean", withEnv, "openstack://?allow_wide_keys=yes", "want true or false"},
+		{"empty role name", withEnv, "openstack://?reader=", "reader is empty"},
+		{"empty cloud", withClouds, "openstack://?cloud=", "cloud is empty"},
+		{"repeated setting", withEnv, "openstack://?member=a&member=b", "member is repeated"},
+		{"malformed query", withEnv, "openstack://?reader=%zz", "malformed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -210,11 +220,57 @@ func TestOpenURLInvalid(t *testing.T) {
 				t.Fatalf("Open(%q) = %v, want an error", tt.url, p)
 			}
 			checkOneKind(t, err, iam.ErrInvalid)
+			if !strings.Contains(err.Error(), tt.msg) {
+				t.Errorf("Open(%q): %v, want it to say %q", tt.url, err, tt.msg)
+			}
 			if n := requests.Load() - before; n != 0 {
 				t.Errorf("Open(%q) sent %d requests before failing", tt.url, n)
 			}
 			if strings.Contains(err.Error(), password) {
 				t.Error("the error shows the password")
+			}
+		})
+	}
+}
+
+// ParseURL reads each query setting into Options, without a request.
+func TestParseURL(t *testing.T) {
+	tests := []struct {
+		url  string
+		want openstack.Options // Auth aside
+	}{
+		{"openstack://", openstack.Options{}},
+		{"openstack:///?project=p1&domain=d1&region=GRA", openstack.Options{Project: "p1", Domain: "d1", Region: "GRA"}},
+		{"openstack://?reader=objectstore_operator&member=compute_operator&admin=administrator",
+			openstack.Options{Roles: openstack.Roles{Reader: "objectstore_operator", Member: "compute_operator", Admin: "administrator"}}},
+		{"openstack://?member=_member_", openstack.Options{Roles: openstack.Roles{Member: "_member_"}}},
+		{"openstack://?keys=ec2", openstack.Options{Keys: openstack.EC2Credentials}},
+		{"openstack://?keys=application_credential", openstack.Options{Keys: openstack.ApplicationCredentials}},
+		{"openstack://?keys=ec2&allow_wide_keys=true", openstack.Options{Keys: openstack.EC2Credentials, AllowWideKeys: true}},
+		{"openstack://?allow_wide_keys=false", openstack.Options{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.url, func(t *testing.T) {
+			isolate(t)
+			t.Setenv("OS_AUTH_URL", "http://keystone.invalid/v3")
+			t.Setenv("OS_USERNAME", "admin")
+			t.Setenv("OS_PASSWORD", "pw")
+			t.Setenv("OS_PROJECT_ID", "p")
+			t.Setenv("OS_USER_DOMAIN_NAME", "Default")
+			u, err := url.Parse(tt.url)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := openstack.ParseURL(u)
+			if err != nil {
+				t.Fatalf("ParseURL: %v", err)
+			}
+			if got.Auth.AuthURL != "http://keystone.invalid/v3" {
+				t.Errorf("Auth.AuthURL = %q: the OS_* variables were not read", got.Auth.AuthURL)
+			}
+			got.Auth = openstack.Auth{}
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("ParseURL = %+v, want %+v", got, tt.want)
 			}
 		})
 	}
