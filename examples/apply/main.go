@@ -2,11 +2,15 @@
 // on a cloud, as terraform apply does for its configuration: it prints the
 // plan (what it will create, change and, with -delete, destroy), then
 // carries it out without asking, and delivers each new access key to a
-// dotenv-style credentials directory when -keys is given.
+// dotenv-style credentials directory, -keys.
 //
 //	go run ./examples/apply -f examples/apply/accounts.yaml                   # on the in-memory provider
 //	go run ./examples/apply -f accounts.yaml -provider 'aws://?region=eu-west-3' -dry-run
 //	go run ./examples/apply -f accounts.yaml -provider 'aws://?region=eu-west-3' -keys ./keys
+//
+// On a cloud, -keys is required unless -dry-run: the cloud shows a key's
+// secret only when it creates the key, and a secret that is not written
+// down is lost. Only memory:// applies without it.
 //
 // The file's schema is documented in package iam ("Plan and Apply").
 // -json prints the plan as JSON instead. Secrets are never printed.
@@ -26,6 +30,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 
@@ -57,7 +62,7 @@ func main() {
 	fs.BoolVar(&c.dryRun, "dry-run", false, "print the plan and change nothing")
 	fs.BoolVar(&c.deletes, "delete", false, "also delete the users, groups and policies iamkit owns that the file does not name")
 	fs.BoolVar(&c.asJSON, "json", false, "print the plan as JSON")
-	fs.StringVar(&c.keys, "keys", "", "directory to write each new key to, as USER.env (0600); none: keys are created but only their IDs printed")
+	fs.StringVar(&c.keys, "keys", "", "directory to write each new key to, as USER.env (0600); required unless -dry-run or memory://")
 	fs.StringVar(&c.journal, "journal", "", "journal directory, so that iam.Recover can finish or undo a run a crash interrupted")
 	fs.IntVar(&c.concurrency, "concurrency", iam.DefaultConcurrency, "requests in flight at most")
 	fs.StringVar(&c.out, "out", "", "also save the plan as JSON to this file, for review")
@@ -72,6 +77,9 @@ func main() {
 func run(ctx context.Context, w io.Writer, c config) error {
 	desired, err := iam.LoadDesired(c.file)
 	if err != nil {
+		return err
+	}
+	if err := checkKeys(c); err != nil {
 		return err
 	}
 	p, err := provider.Open(ctx, c.url)
@@ -139,6 +147,20 @@ func run(ctx context.Context, w io.Writer, c config) error {
 	fmt.Fprintf(w, "\nApply complete! %d changed, %d failed, %d skipped; %d requests (%d throttled).\n",
 		len(res.Done), len(res.Failed), len(res.Skipped), res.Calls, res.Throttled)
 	return err
+}
+
+// checkKeys refuses, before anything is sent, to apply on a cloud without
+// -keys: the secrets of the keys it creates would be lost, and the keys
+// of no use.
+func checkKeys(c config) error {
+	if c.keys != "" || c.dryRun {
+		return nil
+	}
+	u, err := url.Parse(c.url)
+	if err != nil || u.Scheme == "memory" {
+		return nil // provider.Open reports a bad URL
+	}
+	return fmt.Errorf("-provider %s:// without -keys: the new access keys' secrets would be shown once by the cloud and lost; give -keys DIR to write them to DIR/USER.env, or -dry-run to only plan", u.Scheme)
 }
 
 // save writes the plan as JSON to path, atomically: a reviewer never sees

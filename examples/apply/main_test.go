@@ -122,3 +122,23 @@ func TestReviewedPlan(t *testing.T) {
 		t.Error("-plan of a file that is not a plan: no error")
 	}
 }
+
+// TestKeysRequired: on a cloud, applying without -keys is refused before
+// the provider is opened, since the new keys' secrets would be lost.
+func TestKeysRequired(t *testing.T) {
+	for _, u := range []string{"aws://?region=eu-west-3", "outscale://eu-west-2", "ovh://ovh-eu", "openstack://?cloud=no-such-cloud"} {
+		for _, c := range []config{
+			{file: "accounts.yaml", url: u, concurrency: 4},
+			{file: "accounts.yaml", url: u, out: filepath.Join(t.TempDir(), "plan.json"), concurrency: 4},
+		} {
+			var out bytes.Buffer
+			err := run(context.Background(), &out, c)
+			if err == nil || !strings.Contains(err.Error(), "without -keys") || !strings.Contains(err.Error(), "-dry-run") {
+				t.Errorf("%s, -out %q, no -keys: %v, want the -keys refusal", u, c.out, err)
+			}
+			if out.Len() != 0 {
+				t.Errorf("%s: printed a plan before refusing:\n%s", u, out.String())
+			}
+		}
+	}
+}
