@@ -1,6 +1,9 @@
 // Command ec2s3 creates a group with full access to EC2 and S3 and nothing
-// else, and a user in it with a key (the boto guide's EC2/S3 group). The
-// policy is native to AWS: on another cloud its translation is refused.
+// else, and a user in it with a key (the boto guide's EC2/S3 group).
+//
+// It runs on memory:// (the default) and on AWS. The policy is native to
+// AWS: Outscale refuses it, and on OVHcloud and OpenStack it would grant
+// nothing, so the example refuses to provision there.
 package main
 
 import (

@@ -3,6 +3,12 @@
 // guide: group "RightScaleDash" with a "*" policy, user "rsdash" with a key).
 // It is still better than handing over the root keys: the key can be
 // rotated and revoked on its own, and the tool's calls are audited as its own.
+//
+// It runs on memory:// (the default) and on every cloud, exactly on AWS
+// and Outscale and narrowed elsewhere: on OVHcloud it grants the account
+// and the Public Cloud projects only, and on OpenStack the project's
+// compute, image, volume, network and object storage services but not
+// identity management (which would take the admin role).
 package main
 
 import (

@@ -1,6 +1,11 @@
 // Command layerops creates the identity a platform such as LayerOps asks
 // for on AWS: EC2 reads, the creation of what it deploys, and changes to
 // existing resources only where their CreatedBy tag, if present, is "user".
+//
+// It runs on memory:// (the default) and on AWS. The policy is native to
+// AWS: Outscale refuses it (it has no conditions to check the tag with),
+// and on OVHcloud and OpenStack it would grant nothing, so the example
+// refuses to provision there.
 package main
 
 import (

@@ -4,7 +4,13 @@
 // policy is "api:Read*").
 //
 //	go run ./examples/monitoring                      # on the in-memory provider
-//	go run ./examples/monitoring -provider outscale://eu-west-2?profile=default
+//	go run ./examples/monitoring -provider 'outscale://eu-west-2?profile=default'
+//
+// It runs on memory://, AWS, Outscale and OpenStack. On Outscale it is
+// narrowed: ReadTags, which reads the tags of volumes, images and networks
+// too, is left out. OVHcloud refuses it: its roles read the compute
+// resources only together with images, volumes and networks (see the
+// ovhsupervisor example, which asks for all four).
 package main
 
 import (

@@ -10,9 +10,12 @@ import (
 	"github.com/iamkit/iamkit/internal/ovhfake"
 )
 
+// The guide's project, and one named by -project.
 func TestScenario(t *testing.T) {
-	if err := scenario.Verify(context.Background(), example); err != nil {
-		t.Fatal(err)
+	for _, s := range []scenario.Scenario{example, supervisor("5d1e2c3b4a5f6e7d8c9b0a1f2e3d4c5b")} {
+		if err := scenario.Verify(context.Background(), s); err != nil {
+			t.Errorf("%s: %v", s.Account.Policy.Statements[0].Resources, err)
+		}
 	}
 }
 

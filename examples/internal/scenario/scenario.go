@@ -2,21 +2,27 @@
 // the provider named by -provider (the in-memory fake by default), prints
 // what it made with the secret redacted, and on the memory provider shows
 // calls that the new key may and may not make.
+//
+// It refuses to provision where the policy's translation grants nothing
+// at all (the cloud can express none of its statements): such an account
+// would be of no use to the tool it is for.
 package scenario
 
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
 
-	// The adapters register their URL schemes: -provider aws://…, outscale://…, ovh://…, openstack://….
+	// The adapters register their URL schemes: -provider aws://…, outscale://…, ovh://…, openstack://…
+	// (ovh and openstack's native policies are read by grantsNothing too).
 	_ "github.com/iamkit/iamkit/aws"
-	_ "github.com/iamkit/iamkit/openstack"
+	"github.com/iamkit/iamkit/openstack"
 	_ "github.com/iamkit/iamkit/outscale"
-	_ "github.com/iamkit/iamkit/ovh"
+	"github.com/iamkit/iamkit/ovh"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/policy"
@@ -43,31 +49,50 @@ type Scenario struct {
 }
 
 // Main runs s with the command line's flags and exits non-zero on error.
-func Main(s Scenario) {
-	fs := flag.NewFlagSet(os.Args[0], flag.ExitOnError)
-	url := fs.String("provider", "memory://", "provider URL: memory://, aws://?region=…, outscale://REGION, ovh://ovh-eu, openstack://?cloud=NAME")
-	cleanup := fs.Bool("deprovision", false, "remove the service account again at the end")
-	_ = fs.Parse(os.Args[1:])
-	if err := Run(context.Background(), os.Stdout, *url, s, *cleanup); err != nil {
+func Main(s Scenario) { MainFunc(func() Scenario { return s }) }
+
+// MainFunc is Main for a scenario that depends on the example's own
+// flags: build is called once the command line is parsed, so an example
+// defines its flags on flag.CommandLine before calling MainFunc.
+func MainFunc(build func() Scenario) {
+	url := flag.String("provider", "memory://", "provider URL: memory://, aws://?region=…, outscale://REGION, ovh://ovh-eu, openstack://?cloud=NAME")
+	cleanup := flag.Bool("deprovision", false, "remove the service account again at the end, with its group and policy unless something else uses them")
+	flag.Parse()
+	if err := Run(context.Background(), os.Stdout, *url, build(), *cleanup); err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
 		os.Exit(1)
 	}
 }
 
 // Run provisions s on the provider at url and writes what happened to w.
+// With deprovision it then removes the account, its keys and what iamkit
+// made for it that nothing else uses (iam.WithCleanup).
+//
+// A policy whose translation grants nothing on that provider is refused
+// with an error that quotes the translation report, before any change.
 func Run(ctx context.Context, w io.Writer, url string, s Scenario, deprovision bool) error {
 	p, err := provider.Open(ctx, url)
 	if err != nil {
 		return err
 	}
+	return run(ctx, w, p, s, deprovision)
+}
+
+// run is Run on p.
+func run(ctx context.Context, w io.Writer, p iam.Provider, s Scenario, deprovision bool) error {
 	fmt.Fprintf(w, "# %s\n", s.Title)
 	doc, err := json.MarshalIndent(s.Account.Policy, "", "  ")
 	if err != nil {
 		return err
 	}
 	fmt.Fprintf(w, "policy:\n%s\n", doc)
+	// A refused translation is left for Provision to report.
 	if tr, err := p.Translator().Translate(s.Account.Policy, s.Account.Translate); err == nil {
 		fmt.Fprintf(w, "translation for %s: %s\n", p.Name(), tr.Report)
+		if grantsNothing(p.Name(), tr) {
+			return fmt.Errorf("%w on %s, so no account was made: the cloud cannot express any statement of the policy (%s)",
+				errNothingGranted, p.Name(), tr.Report)
+		}
 	}
 	acct, err := iam.Provision(ctx, p, s.Account)
 	if err != nil {
@@ -88,12 +113,32 @@ func Run(ctx context.Context, w io.Writer, url string, s Scenario, deprovision b
 		}
 	}
 	if deprovision {
-		if err := iam.Deprovision(ctx, p, s.Account.User); err != nil {
+		if err := iam.Deprovision(ctx, p, s.Account.User, iam.WithCleanup()); err != nil {
 			return err
 		}
-		fmt.Fprintln(w, "- user/"+s.Account.User, "and its keys")
+		fmt.Fprintln(w, "- user/"+s.Account.User, "and its keys, with the group and policies iamkit made for it that nothing else uses")
 	}
 	return nil
+}
+
+// errNothingGranted is the error of a policy that grants nothing on the
+// chosen provider.
+var errNothingGranted = errors.New("this policy grants nothing")
+
+// grantsNothing reports whether tr, a translation for the provider named
+// name, allows no call at all. AWS and Outscale refuse such translations
+// themselves; OVHcloud and OpenStack return an empty native policy.
+func grantsNothing(name string, tr *policy.Translation) bool {
+	switch name {
+	case "ovh":
+		var n ovh.NativePolicy
+		return json.Unmarshal(tr.Native, &n) == nil && len(n.Permissions.Allow) == 0
+	case "openstack":
+		// Without a role on the project, a key may call nothing.
+		var n openstack.Native
+		return json.Unmarshal(tr.Native, &n) == nil && len(n.Roles) == 0
+	}
+	return false
 }
 
 func show(ctx context.Context, w io.Writer, mem *memory.Provider, key *iam.AccessKey, c Call) {
