@@ -3,6 +3,7 @@ package iam
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 )
 
@@ -19,6 +20,16 @@ func ownedPath(p Provider, path string) bool {
 		root = pp.Path()
 	}
 	return path != "" && strings.HasPrefix(path, root)
+}
+
+// notOwned returns ErrAlreadyExists when resource, found at path, is not
+// iamkit's: the workflows never take over what iamkit did not create.
+func notOwned(p Provider, resource, path string) error {
+	if ownedPath(p, path) {
+		return nil
+	}
+	return &Error{Provider: p.Name(), Resource: resource, Kind: ErrAlreadyExists,
+		Msg: fmt.Sprintf("exists and is not iamkit's (path %q, outside iamkit's): iamkit does not take over what it did not create", path)}
 }
 
 // DeprovisionOption tunes Deprovision.
@@ -41,9 +52,10 @@ func WithCleanup() DeprovisionOption { return func(o *deprovisionOptions) { o.cl
 // attached to them are left in place, since other accounts may share
 // them, unless WithCleanup is given.
 //
-// Only what iamkit owns is ever deleted besides the user's own keys and
-// memberships: a policy or group must lie under the provider's iamkit
-// path (see DefaultPath).
+// Only what iamkit owns is ever deleted: the user, and any policy or
+// group, must lie under the provider's iamkit path (see DefaultPath). A
+// user that is not iamkit's is ErrConflict, before any change: a person's
+// or another tool's account is theirs to remove.
 //
 // Every step is idempotent and the user goes last, so a Deprovision that
 // failed midway can simply be run again. A missing user is ErrNotFound.
@@ -57,8 +69,13 @@ func Deprovision(ctx context.Context, p Provider, user string, opts ...Deprovisi
 	}
 	// The user is deleted last: as long as it exists, a Deprovision that
 	// failed can be run again and find everything that hangs on it.
-	if _, err := p.GetUser(ctx, user); err != nil {
+	u, err := p.GetUser(ctx, user)
+	if err != nil {
 		return err
+	}
+	if !ownedPath(p, u.Path) {
+		return &Error{Op: "Deprovision", Provider: p.Name(), Resource: "user/" + user, Kind: ErrConflict,
+			Msg: fmt.Sprintf("not iamkit's (path %q, outside iamkit's): Deprovision removes only the accounts iamkit made", u.Path)}
 	}
 	keys, err := Collect(p.ListAccessKeys(ctx, user))
 	if err != nil {

@@ -19,6 +19,13 @@
 // RotateOlderThan rotates every key past an age; RetireKeys finishes a
 // rotation that stopped after delivery.
 //
+// The workflows act only on what iamkit owns (see DefaultPath), as Plan
+// does: Provision refuses, with ErrAlreadyExists and before any change, a
+// user, group or policy of that name that iamkit did not create (joining
+// someone's group would hand over its rights, updating someone's policy
+// would change everyone's); Deprovision refuses such a user (ErrConflict);
+// RotateOlderThan skips such users.
+//
 // # Crash safety and delivery
 //
 // A process can die between any two cloud calls, and a new key's secret

@@ -97,6 +97,12 @@ func (e *WorkflowError) Unwrap() error { return e.Err }
 // call. Running it again with the same input changes nothing and creates
 // no second key; with a changed policy it updates the policy.
 //
+// Provision never takes over what iamkit did not create: an existing
+// user, group or policy of that name outside the provider's iamkit path
+// (see DefaultPath) is ErrAlreadyExists, as in Plan. Joining someone
+// else's group would hand the account that group's rights, and updating
+// someone else's policy would change the rights of everyone it names.
+//
 // On failure it undoes what this call created, in reverse order, and
 // returns a *WorkflowError wrapping the original error.
 func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned, error) {
@@ -126,10 +132,26 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 	out := &Provisioned{}
 	target := UserPrincipal(sa.User)
 
+	// What exists is read first, so that a name taken by what iamkit does
+	// not own is refused before any change.
+	var g *Group
+	if useGroup {
+		if g, err = lookup(ctx, r, p, "group/"+sa.Group, func(n string) (*Group, error) { return p.GetGroup(ctx, n) }, sa.Group, func(g *Group) string { return g.Path }); err != nil {
+			return nil, err
+		}
+	}
+	pol, err := lookup(ctx, r, p, "policy/"+policyName, func(n string) (*Policy, error) { return p.GetPolicy(ctx, n) }, policyName, func(p *Policy) string { return p.Path })
+	if err != nil {
+		return nil, err
+	}
+	u, err := lookup(ctx, r, p, "user/"+sa.User, func(n string) (*User, error) { return p.GetUser(ctx, n) }, sa.User, func(u *User) string { return u.Path })
+	if err != nil {
+		return nil, err
+	}
+
 	if useGroup {
 		target = GroupPrincipal(sa.Group)
-		g, err := p.GetGroup(ctx, sa.Group)
-		if errors.Is(err, ErrNotFound) {
+		if g == nil {
 			err = r.change(ctx, "create group/"+sa.Group, &Step{Action: StepCreateGroup, Group: sa.Group}, func() error {
 				g, err = p.CreateGroup(ctx, sa.Group)
 				return err
@@ -137,14 +159,11 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 			if err != nil {
 				return nil, err
 			}
-		} else if err != nil {
-			return nil, r.fail(ctx, "get group/"+sa.Group, err)
 		}
 		out.Group = g
 	}
 
-	pol, err := ensurePolicy(ctx, r, p, policyName, sa, tr)
-	if err != nil {
+	if pol, err = ensurePolicy(ctx, r, p, policyName, sa, tr, pol); err != nil {
 		return nil, err
 	}
 	out.Policy = pol
@@ -170,8 +189,7 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 		}
 	}
 
-	u, err := p.GetUser(ctx, sa.User)
-	if errors.Is(err, ErrNotFound) {
+	if u == nil {
 		err = r.change(ctx, "create user/"+sa.User, &Step{Action: StepCreateUser, User: sa.User}, func() error {
 			u, err = p.CreateUser(ctx, sa.User, nil)
 			return err
@@ -179,8 +197,6 @@ func Provision(ctx context.Context, p Provider, sa ServiceAccount) (*Provisioned
 		if err != nil {
 			return nil, err
 		}
-	} else if err != nil {
-		return nil, r.fail(ctx, "get user/"+sa.User, err)
 	}
 	out.User = u
 
@@ -265,17 +281,32 @@ func checkServiceAccount(sa ServiceAccount) error {
 	return nil
 }
 
-func ensurePolicy(ctx context.Context, r *run, p Provider, name string, sa ServiceAccount, tr *policy.Translation) (*Policy, error) {
-	pol, err := p.GetPolicy(ctx, name)
-	if errors.Is(err, ErrNotFound) {
-		err = r.change(ctx, "create policy/"+name, &Step{Action: StepCreatePolicy, Policy: name}, func() error {
+// lookup reads resource name with get: nil when it does not exist,
+// ErrAlreadyExists (through r.fail) when it is not iamkit's.
+func lookup[T any](ctx context.Context, r *run, p Provider, resource string, get func(string) (*T, error), name string, path func(*T) string) (*T, error) {
+	v, err := get(name)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, nil
+	case err != nil:
+		return nil, r.fail(ctx, "get "+resource, err)
+	}
+	if err := notOwned(p, resource, path(v)); err != nil {
+		return nil, r.fail(ctx, "get "+resource, err)
+	}
+	return v, nil
+}
+
+// ensurePolicy creates policy name, or updates pol, the existing one, to
+// say what sa.Policy says.
+func ensurePolicy(ctx context.Context, r *run, p Provider, name string, sa ServiceAccount, tr *policy.Translation, pol *Policy) (*Policy, error) {
+	if pol == nil {
+		err := r.change(ctx, "create policy/"+name, &Step{Action: StepCreatePolicy, Policy: name}, func() error {
+			var err error
 			pol, err = p.CreatePolicy(ctx, PolicyInput{Name: name, Description: sa.Description, Document: sa.Policy, Translate: sa.Translate})
 			return err
 		})
 		return pol, err
-	}
-	if err != nil {
-		return nil, r.fail(ctx, "get policy/"+name, err)
 	}
 	if samePolicy(pol, sa.Policy, tr) {
 		return pol, nil
@@ -287,7 +318,8 @@ func ensurePolicy(ctx context.Context, r *run, p Provider, name string, sa Servi
 		}
 	}
 	var updated *Policy
-	err = r.change(ctx, "update policy/"+name, &step, func() error {
+	err := r.change(ctx, "update policy/"+name, &step, func() error {
+		var err error
 		updated, err = p.UpdatePolicy(ctx, name, sa.Policy, sa.Translate)
 		return err
 	})

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/iamkit/iamkit/iam"
 	"github.com/iamkit/iamkit/policy"
@@ -429,4 +430,131 @@ func TestDeprovisionCleanupSparesWhatIsNotOwned(t *testing.T) {
 	if _, err := p.GetGroup(ctx, "monitoring"); err != nil {
 		t.Fatalf("a group iamkit does not own was deleted: %v", err)
 	}
+}
+
+// foreignNamed reports the users, groups and policies named in it outside
+// iamkit's path, as those made by people or other tools look.
+type foreignNamed struct {
+	*memory.Provider
+	names []string // "user/x", "group/x", "policy/x"
+}
+
+func (f foreignNamed) path(kind, name, path string) string {
+	if slices.Contains(f.names, kind+"/"+name) {
+		return "/staff/"
+	}
+	return path
+}
+
+func (f foreignNamed) GetUser(ctx context.Context, name string) (*iam.User, error) {
+	u, err := f.Provider.GetUser(ctx, name)
+	if u != nil {
+		u.Path = f.path("user", name, u.Path)
+	}
+	return u, err
+}
+
+func (f foreignNamed) ListUsers(ctx context.Context) iter.Seq2[*iam.User, error] {
+	return func(yield func(*iam.User, error) bool) {
+		for u, err := range f.Provider.ListUsers(ctx) {
+			if u != nil {
+				u.Path = f.path("user", u.Name, u.Path)
+			}
+			if !yield(u, err) {
+				return
+			}
+		}
+	}
+}
+
+func (f foreignNamed) GetGroup(ctx context.Context, name string) (*iam.Group, error) {
+	g, err := f.Provider.GetGroup(ctx, name)
+	if g != nil {
+		g.Path = f.path("group", name, g.Path)
+	}
+	return g, err
+}
+
+func (f foreignNamed) GetPolicy(ctx context.Context, name string) (*iam.Policy, error) {
+	pol, err := f.Provider.GetPolicy(ctx, name)
+	if pol != nil {
+		pol.Path = f.path("policy", name, pol.Path)
+	}
+	return pol, err
+}
+
+// TestWorkflowsLeaveForeignAlone: Provision takes over no user, group or
+// policy iamkit did not make (joining someone's group hands over its
+// rights; updating someone's policy changes everyone's), Deprovision
+// deletes no such user, and RotateOlderThan rotates no such user's key.
+func TestWorkflowsLeaveForeignAlone(t *testing.T) {
+	ctx := context.Background()
+	for _, foreign := range []string{"user/watcher_1", "group/monitoring", "policy/monitoring"} {
+		t.Run("Provision/"+foreign, func(t *testing.T) {
+			mp := memory.New()
+			// What someone else made: the user, with a key; the group, with
+			// a wide policy; the policy, naming someone else.
+			if _, err := mp.CreateUser(ctx, "watcher_1", nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := mp.CreateAccessKey(ctx, "watcher_1", nil); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := mp.CreateGroup(ctx, "monitoring"); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := mp.CreatePolicy(ctx, iam.PolicyInput{Name: "monitoring", Document: policy.FullControl()}); err != nil {
+				t.Fatal(err)
+			}
+			if err := mp.AttachPolicy(ctx, "monitoring", iam.GroupPrincipal("monitoring")); err != nil {
+				t.Fatal(err)
+			}
+			before := state(t, mp)
+			p := foreignNamed{mp, []string{foreign}}
+			_, err := iam.Provision(ctx, p, monitoring)
+			if !errors.Is(err, iam.ErrAlreadyExists) || !strings.Contains(err.Error(), foreign) {
+				t.Errorf("Provision over a foreign %s: %v, want ErrAlreadyExists naming it", foreign, err)
+			}
+			if after := state(t, mp); !slices.Equal(before, after) {
+				t.Errorf("Provision changed what it refused:\nbefore %v\nafter  %v", before, after)
+			}
+		})
+	}
+	t.Run("Deprovision", func(t *testing.T) {
+		mp := memory.New()
+		if _, err := mp.CreateUser(ctx, "alice", nil); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := mp.CreateAccessKey(ctx, "alice", nil); err != nil {
+			t.Fatal(err)
+		}
+		before := state(t, mp)
+		err := iam.Deprovision(ctx, foreignNamed{mp, []string{"user/alice"}}, "alice", iam.WithCleanup())
+		if !errors.Is(err, iam.ErrConflict) {
+			t.Errorf("Deprovision of a foreign user: %v, want ErrConflict", err)
+		}
+		if after := state(t, mp); !slices.Equal(before, after) {
+			t.Errorf("Deprovision changed a foreign user:\nbefore %v\nafter  %v", before, after)
+		}
+	})
+	t.Run("RotateOlderThan", func(t *testing.T) {
+		clock := newRotClock()
+		mp := memory.New(memory.WithClock(clock.Now))
+		for _, u := range []string{"alice", "bot"} {
+			sa := monitoring
+			sa.User = u
+			if _, err := iam.Provision(ctx, mp, sa); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.Advance(100 * 24 * time.Hour)
+		var rotated []string
+		sink := iam.SinkFunc(func(_ context.Context, d iam.Delivery) error { rotated = append(rotated, d.User); return nil })
+		if _, err := iam.RotateOlderThan(ctx, foreignNamed{mp, []string{"user/alice"}}, 90*24*time.Hour, iam.RotateOptions{Sink: sink, Now: clock.Now}); err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(rotated, []string{"bot"}) {
+			t.Errorf("rotated %v, want [bot] (alice is not iamkit's)", rotated)
+		}
+	})
 }

@@ -89,8 +89,64 @@ type Rotated struct {
 // credential is delivered to opts.Sink before the old one is touched, an
 // undelivered credential is never left behind, and failures are
 // *WorkflowError values with Op "Rotate".
+//
+// Rotate journals for the implementation (opts.Journal is nil when it is
+// called): it records the keys before the rotation, and the new key when
+// it reaches opts.Sink. So that Recover can delete a new credential a
+// crash left undelivered, ListAccessKeys lists it and DeleteAccessKey
+// deletes it (undoing what the rotation did for it) until it is settled.
 type KeyRotator interface {
+	// RotateAccessKey replaces user's credential as Rotate documents.
 	RotateAccessKey(ctx context.Context, user string, opts RotateOptions) (*Rotated, error)
+}
+
+// rotateWith runs kr's rotation of user, journaled in opts.Journal as
+// Rotate's own: the existing keys, then the new key from the moment it
+// reaches the sink until the sink has it.
+func rotateWith(ctx context.Context, p Provider, kr KeyRotator, user string, opts RotateOptions) (*Rotated, error) {
+	if opts.Journal == nil {
+		return kr.RotateAccessKey(ctx, user, opts)
+	}
+	res := "user/" + user
+	keys, err := Collect(p.ListAccessKeys(ctx, user))
+	if err != nil {
+		return nil, &WorkflowError{Op: "Rotate", Step: "list access keys of " + res, Err: err}
+	}
+	jr, err := newRun(ctx, "Rotate", p, opts.Journal)
+	if err != nil {
+		return nil, err
+	}
+	step := Step{Action: StepCreateKey, User: user}
+	for _, k := range keys {
+		step.ExistingKeys = append(step.ExistingKeys, k.ID)
+	}
+	if err := jr.record(ctx, EventIntent, &step); err != nil {
+		return nil, jr.closeIfClean(ctx, &WorkflowError{Op: "Rotate", Step: "journal access key creation for " + res, Err: err})
+	}
+	delivered := false
+	inner := opts
+	inner.Journal = nil
+	inner.Sink = SinkFunc(func(ctx context.Context, d Delivery) error {
+		step.KeyID, step.KeyKind = d.Key.ID, d.Key.Kind
+		if err := errors.Join(jr.record(ctx, EventDone, &step), jr.record(ctx, EventDelivering, &step)); err != nil {
+			return err // the rotator deletes the key it cannot deliver
+		}
+		if err := opts.Sink.Deliver(ctx, d); err != nil {
+			return err
+		}
+		delivered = true
+		if jr.record(ctx, EventDelivered, &step) == nil {
+			_ = jr.finish(ctx)
+		}
+		return nil
+	})
+	out, err := kr.RotateAccessKey(ctx, user, inner)
+	if err != nil && !delivered {
+		// The rotator undid its key; if it could not, the run stays open
+		// for Recover.
+		return out, jr.closeIfClean(ctx, err)
+	}
+	return out, err
 }
 
 // Rotate replaces the access keys of user with a new one, without
@@ -138,7 +194,7 @@ func Rotate(ctx context.Context, p Provider, user string, opts RotateOptions) (*
 		return nil, err
 	}
 	if kr, ok := p.(KeyRotator); ok {
-		return kr.RotateAccessKey(ctx, user, opts)
+		return rotateWith(ctx, p, kr, user, opts)
 	}
 	caps := p.Capabilities()
 	res := "user/" + user
@@ -283,10 +339,11 @@ func RetireKeys(ctx context.Context, p Provider, user, keep string, opts RotateO
 	return rt.out, nil
 }
 
-// RotateOlderThan rotates, with Rotate and opts, the key of every user the
-// provider lists (providers list only the users iamkit manages) whose
+// RotateOlderThan rotates, with Rotate and opts, the key of every user
+// iamkit owns (under the provider's iamkit path, see DefaultPath) whose
 // newest active key is older than age by opts.Now. Users without an
-// active key are skipped.
+// active key are skipped, and so are the users iamkit did not create:
+// their keys are their owners' to rotate.
 //
 // A failure for one user does not stop the others: the errors are joined
 // (errors.Join), each naming its user. The results hold every rotation
@@ -310,6 +367,9 @@ func RotateOlderThan(ctx context.Context, p Provider, age time.Duration, opts Ro
 		errs []error
 	)
 	for _, u := range users {
+		if !ownedPath(p, u.Path) {
+			continue
+		}
 		if ctx.Err() != nil {
 			errs = append(errs, &WorkflowError{Op: "RotateOlderThan", Step: "rotate user/" + u.Name, Err: ctx.Err()})
 			break

@@ -273,19 +273,39 @@ func TestDefaultGroupRole(t *testing.T) {
 }
 
 // TestProvisionIntoPrivilegedGroup: iam.Provision into a group of role
-// ADMIN made outside iamkit fails with ErrInvalid and undoes the policy
-// and the user it created; no key is handed out.
+// ADMIN fails and undoes the policy and the user it created; no key is
+// handed out. A group made outside iamkit is refused before any change
+// (ErrAlreadyExists: iam.Provision takes over nothing); one iamkit made
+// whose role someone raised since, once the user exists (ErrInvalid).
 func TestProvisionIntoPrivilegedGroup(t *testing.T) {
+	for _, tc := range []struct {
+		name   string
+		iamkit bool // the group is iamkit's
+		want   error
+	}{
+		{"made outside iamkit", false, iam.ErrAlreadyExists},
+		{"iamkit's, raised to ADMIN since", true, iam.ErrInvalid},
+	} {
+		t.Run(tc.name, func(t *testing.T) { provisionIntoAdmins(t, tc.iamkit, tc.want) })
+	}
+}
+
+func provisionIntoAdmins(t *testing.T, iamkit bool, want error) {
 	srv := ovhfake.New(t, ovhfake.Options{})
 	p := newLocal(t, srv)
 	ctx := t.Context()
-	if err := srv.Client().Post("/me/identity/group", map[string]any{"name": "admins", "role": "ADMIN"}, nil); err != nil {
+	if iamkit {
+		if _, err := p.CreateGroup(ctx, "admins"); err != nil {
+			t.Fatal(err)
+		}
+		srv.SetGroupRole("admins", "ADMIN")
+	} else if err := srv.Client().Post("/me/identity/group", map[string]any{"name": "admins", "role": "ADMIN"}, nil); err != nil {
 		t.Fatal(err)
 	}
 	acct, err := iam.Provision(ctx, p, iam.ServiceAccount{User: "bot", Group: "admins", Policy: policy.ReadOnly(policy.Compute),
 		Translate: policy.TranslateOptions{AllowWidening: true}})
-	if !errors.Is(err, iam.ErrInvalid) {
-		t.Fatalf("Provision: %v, want ErrInvalid", err)
+	if !errors.Is(err, want) {
+		t.Fatalf("Provision: %v, want %v", err, want)
 	}
 	if acct != nil && acct.Key != nil {
 		t.Errorf("Provision handed out a key: %v", acct.Key)

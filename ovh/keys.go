@@ -150,13 +150,23 @@ func (p *Provider) ListAccessKeys(ctx context.Context, user string) iter.Seq2[*i
 			}
 			return
 		}
-		c, err := p.findClient(ctx, "ListAccessKeys", user)
+		cs, err := p.named(ctx, "ListAccessKeys", user, true)
+		if err == nil && len(cs) == 0 {
+			err = fail("ListAccessKeys", "user/"+user, iam.ErrNotFound, "no service account of that name")
+		}
 		if err != nil {
 			yield(nil, err)
 			return
 		}
-		if c.issued() {
-			yield(p.keyOf(c, user), nil)
+		// The settled credential once issued, and the one a rotation is
+		// making (issued to its sink, or about to be), so that a rotation
+		// a crash interrupted can be found and undone (iam.Recover).
+		for _, c := range cs {
+			if c.issued() || c.Description == descRotating {
+				if !yield(p.keyOf(c, user), nil) {
+					return
+				}
+			}
 		}
 	}
 }
@@ -210,9 +220,29 @@ func (p *Provider) DeleteAccessKey(ctx context.Context, user, keyID string) erro
 	}
 	p.writeMu.Lock()
 	defer p.writeMu.Unlock()
-	c, err := p.findClient(ctx, op, user)
+	cs, err := p.named(ctx, op, user, true)
 	if err != nil {
 		return err
+	}
+	var c *client
+	for _, x := range cs {
+		if x.ClientID == keyID && x.Description == descRotating {
+			// A rotation's new credential, never settled: undo what the
+			// rotation did for it.
+			if err := p.moveIdentities(ctx, p.identityURN(x), "", false); err != nil {
+				return wrap(op, "user/"+user, err)
+			}
+			if err := p.call(ctx, http.MethodDelete, "/me/api/oauth2/client/"+esc(x.ClientID), nil, nil); err != nil {
+				return wrap(op, "user/"+user, err)
+			}
+			return nil
+		}
+		if c == nil || better(x, c) {
+			c = x
+		}
+	}
+	if c == nil {
+		return fail(op, "user/"+user, iam.ErrNotFound, "no service account of that name")
 	}
 	if !c.issued() || c.ClientID != keyID {
 		return fail(op, "user/"+user, iam.ErrNotFound, "the user has no such access key")

@@ -232,11 +232,30 @@ func (p *Provider) lookupClient(ctx context.Context, op, name string) (*client, 
 }
 
 func (p *Provider) pickClient(ctx context.Context, op, name string, reread bool) (*client, error) {
-	cands, err := p.namesakes(ctx, op, name)
+	cands, err := p.named(ctx, op, name, reread)
 	if err != nil {
 		return nil, err
 	}
 	var found *client
+	for _, c := range cands {
+		if found == nil || better(c, found) {
+			found = c
+		}
+	}
+	if found == nil {
+		return nil, fail(op, "user/"+name, iam.ErrNotFound, "no service account of that name")
+	}
+	return found, nil
+}
+
+// named returns iamkit's clients of service account name (several while
+// a rotation runs), read afresh when reread.
+func (p *Provider) named(ctx context.Context, op, name string, reread bool) ([]*client, error) {
+	cands, err := p.namesakes(ctx, op, name)
+	if err != nil {
+		return nil, err
+	}
+	out := cands[:0]
 	for _, c := range cands {
 		if reread && !c.fresh {
 			if c, err = p.readClient(ctx, c.ClientID); err != nil {
@@ -249,14 +268,9 @@ func (p *Provider) pickClient(ctx context.Context, op, name string, reread bool)
 				continue // renamed or disowned outside iamkit
 			}
 		}
-		if found == nil || better(c, found) {
-			found = c
-		}
+		out = append(out, c)
 	}
-	if found == nil {
-		return nil, fail(op, "user/"+name, iam.ErrNotFound, "no service account of that name")
-	}
-	return found, nil
+	return out, nil
 }
 
 // CreateUser creates a service account: an OAuth2 client with the

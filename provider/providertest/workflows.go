@@ -2,6 +2,7 @@ package providertest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/iamkit/iamkit/iam"
@@ -15,6 +16,7 @@ var workflowTests = []test{
 	{"DeprovisionMissing", testDeprovisionMissing},
 	{"DeprovisionWithCleanup", testDeprovisionCleanup},
 	{"PlanApplyPlan", testPlanApplyPlan},
+	{"ForeignLeftAlone", testForeignLeftAlone},
 }
 
 // viaGroup reports whether Provision grants a service account its policy
@@ -212,4 +214,41 @@ func testPlanApplyPlan(e *env) {
 		}
 		return nil
 	})
+}
+
+// testForeignLeftAlone: a user outside iamkit's path (another tool's, a
+// person's) is not taken over by Provision (ErrAlreadyExists, before any
+// change) nor deleted by Deprovision (ErrConflict). It needs a provider
+// whose users have paths, to make one outside iamkit's.
+func testForeignLeftAlone(e *env) {
+	if !e.caps.Paths {
+		e.t.Skip("Capabilities.Paths is false: the suite cannot make a user outside iamkit's path")
+	}
+	e.needPolicies()
+	sa := e.serviceAccount()
+	_, err := e.p.CreateUser(e.ctx, sa.User, &iam.UserOptions{Path: "/other_tool/"})
+	e.must(err, "CreateUser(%s) under /other_tool/", sa.User)
+	defer func() { _ = e.p.DeleteUser(context.WithoutCancel(e.ctx), sa.User) }()
+
+	_, err = iam.Provision(e.ctx, e.p, sa)
+	e.isKind(err, iam.ErrAlreadyExists, "Provision over a user outside iamkit's path")
+	keys, err := iam.Collect(e.p.ListAccessKeys(e.ctx, sa.User))
+	e.must(err, "ListAccessKeys")
+	pols, err := iam.Collect(e.p.ListAttachedPolicies(e.ctx, iam.UserPrincipal(sa.User)))
+	e.must(err, "ListAttachedPolicies")
+	if len(keys) != 0 || len(pols) != 0 {
+		e.t.Errorf("the refused Provision left %d keys and %d policies on the user", len(keys), len(pols))
+	}
+	policyName := sa.User
+	if e.viaGroup() {
+		policyName = sa.Group
+	}
+	if _, err := e.p.GetPolicy(e.ctx, policyName); !errors.Is(err, iam.ErrNotFound) {
+		e.t.Errorf("the refused Provision made its policy: GetPolicy = %v, want ErrNotFound", err)
+	}
+
+	e.isKind(iam.Deprovision(e.ctx, e.p, sa.User, iam.WithCleanup()), iam.ErrConflict, "Deprovision of a user outside iamkit's path")
+	if _, err := e.p.GetUser(e.ctx, sa.User); err != nil {
+		e.t.Errorf("Deprovision deleted a user outside iamkit's path: GetUser = %v", err)
+	}
 }
