@@ -28,7 +28,7 @@ import (
 const DefaultConcurrency = 16
 
 // RetryPolicy says how Plan and Apply retry a request the cloud throttled
-// (IsRetryable; the AWS adapter also classifies transient 5xx answers as
+// (IsRetryable; the adapters also classify transient 5xx answers as
 // ErrThrottled). Other errors are never retried. Zero fields take the
 // defaults.
 type RetryPolicy struct {
@@ -78,8 +78,10 @@ type ApplyOptions struct {
 
 // FailedChange is a change Apply could not make.
 type FailedChange struct {
+	// Change is the change that failed.
 	Change *Change
-	Err    error
+	// Err says why.
+	Err error
 }
 
 // Applied is what Apply did.
@@ -90,11 +92,12 @@ type Applied struct {
 	// order. Key holds a new key with its secret (never printed), or is
 	// nil when the user kept its key.
 	Accounts []*Provisioned
-	// Done lists the changes made, Failed those that failed, with why;
-	// Skipped those not attempted (all of them on a dry run, and the
-	// accounts whose group or policy failed).
-	Done    []*Change
-	Failed  []FailedChange
+	// Done lists the changes made.
+	Done []*Change
+	// Failed lists those that failed, with why.
+	Failed []FailedChange
+	// Skipped lists those not attempted: all of them on a dry run, and
+	// the accounts whose group or policy failed.
 	Skipped []*Change
 	// Calls is how many requests Apply sent, retries included (a listing
 	// counts once, whatever its pages); Throttled how many of them the

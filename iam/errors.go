@@ -8,8 +8,11 @@ import (
 )
 
 // The error kinds. Every error a provider returns satisfies errors.Is with
-// exactly one of them; programs act on the kind, never on the message. The
-// policy package's ErrInvalid is the same value as ErrInvalid here.
+// exactly one of them, except that of a cancelled or expired context,
+// which has none (it satisfies errors.Is with context.Canceled or
+// context.DeadlineExceeded); programs act on the kind, never on the
+// message. The policy package's ErrInvalid is the same value as ErrInvalid
+// here.
 var (
 	// ErrNotFound: the user, group, policy or key does not exist.
 	ErrNotFound = kind.NotFound
@@ -45,7 +48,8 @@ type Error struct {
 	Provider string
 	// Resource names what the operation was about: "user/watcher_1".
 	Resource string
-	// Kind is one of the Err… kinds.
+	// Kind is one of the Err… kinds, or nil for the error of a done
+	// context (then Err is ctx.Err()).
 	Kind error
 	// Msg is an optional human explanation ("2 keys per user").
 	Msg string
@@ -53,6 +57,8 @@ type Error struct {
 	Err error
 }
 
+// Error returns "PROVIDER: OP RESOURCE: KIND: MSG: CAUSE", leaving out
+// what is empty.
 func (e *Error) Error() string {
 	var b strings.Builder
 	if e.Provider != "" {

@@ -63,10 +63,13 @@ const (
 
 // Step is one change a workflow makes, with what is needed to undo it.
 type Step struct {
+	// Action is the kind of change.
 	Action StepAction `json:"action"`
-	User   string     `json:"user,omitempty"`
-	Group  string     `json:"group,omitempty"`
-	Policy string     `json:"policy,omitempty"`
+	// User, Group and Policy name what the step changes, as its Action
+	// needs them.
+	User   string `json:"user,omitempty"`
+	Group  string `json:"group,omitempty"`
+	Policy string `json:"policy,omitempty"`
 	// Principal is what a policy is attached to.
 	Principal *Principal `json:"principal,omitempty"`
 	// KeyID is the created key's ID, on the done entry of create-key.
@@ -82,18 +85,28 @@ type Step struct {
 
 // JournalEntry is one record of a run.
 type JournalEntry struct {
-	Run   string       `json:"run"`
-	Seq   int          `json:"seq"`
-	Time  time.Time    `json:"time"`
-	Op    string       `json:"op"`
+	// Run is the ID of the run the entry belongs to.
+	Run string `json:"run"`
+	// Seq numbers the run's entries from 1, in the order written.
+	Seq int `json:"seq"`
+	// Time is when the entry was written.
+	Time time.Time `json:"time"`
+	// Op is the workflow that runs: "Provision", "Rotate"….
+	Op string `json:"op"`
+	// Event is what the entry records of the run or of Step.
 	Event JournalEvent `json:"event"`
-	Step  *Step        `json:"step,omitempty"`
+	// Step is the change the entry is about; nil for the run's own
+	// events.
+	Step *Step `json:"step,omitempty"`
 }
 
 // JournalRun is an unfinished run as a journal returns it.
 type JournalRun struct {
-	ID      string
-	Op      string
+	// ID is the run's ID.
+	ID string
+	// Op is the workflow that ran.
+	Op string
+	// Entries are the run's entries, in Seq order.
 	Entries []JournalEntry
 }
 

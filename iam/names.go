@@ -71,6 +71,8 @@ func CharsIn(extra string) func(rune) bool {
 
 // NameRules are a provider's rules for each kind of name.
 type NameRules struct {
+	// User, Group and Policy are the rules of users', groups' and
+	// policies' names.
 	User, Group, Policy NameRule
 }
 

@@ -37,9 +37,11 @@ const (
 // Change is one resource's change in a ChangeSet. It never holds a
 // secret: a new access key is only announced ("create access key").
 type Change struct {
+	// Action is what the change does to the resource.
 	Action Action `json:"action"`
 	// Kind is KindUser, KindGroup or KindPolicy.
 	Kind string `json:"kind"`
+	// Name is the resource's name.
 	Name string `json:"name"`
 	// Steps says, for people, what Apply will do besides creating or
 	// deleting the resource itself, such as "add to group/monitoring" or
@@ -48,9 +50,11 @@ type Change struct {
 	Steps []string `json:"steps,omitempty"`
 	// Before and After are a policy's document, as indented JSON, before
 	// and after the change: the portable document where the cloud gives
-	// it back, else the native one (then both are native).
+	// it back, else the native one (then both are native). Before is set
+	// on an update.
 	Before json.RawMessage `json:"before,omitempty"`
-	After  json.RawMessage `json:"after,omitempty"`
+	// After is set on a create and an update.
+	After json.RawMessage `json:"after,omitempty"`
 
 	ops *changeOps
 }
@@ -234,6 +238,7 @@ func resolveDesired(p Provider, desired []ServiceAccount) (*desiredState, error)
 // with them before any call; for a provider without it, Plan only refuses
 // empty names and control characters, leaving the rest to the provider.
 type NameRuler interface {
+	// NameRules returns the rules of the provider's cloud.
 	NameRules() NameRules
 }
 

@@ -12,7 +12,9 @@ import (
 // ovh, openstack, and the in-memory fake) implements it.
 //
 // Every method honours ctx; every error satisfies errors.Is with exactly
-// one of the Err… kinds. Names are validated before any call is sent.
+// one of the Err… kinds, except the error of a cancelled or expired ctx,
+// which has no kind and satisfies errors.Is with ctx.Err() instead. Names
+// are validated before any call is sent.
 type Provider interface {
 	// Name is the provider's short name, such as "aws" or "memory".
 	Name() string
@@ -48,8 +50,11 @@ type Users interface {
 
 // Groups manages groups and their members.
 type Groups interface {
+	// CreateGroup creates group name. ErrAlreadyExists if it exists.
 	CreateGroup(ctx context.Context, name string) (*Group, error)
+	// GetGroup returns group name, or ErrNotFound.
 	GetGroup(ctx context.Context, name string) (*Group, error)
+	// ListGroups lists every group, paging as needed.
 	ListGroups(ctx context.Context) iter.Seq2[*Group, error]
 	// DeleteGroup deletes group name. ErrConflict while it still has
 	// members or attached policies.
@@ -67,7 +72,9 @@ type Groups interface {
 
 // PolicyInput describes a managed policy to create.
 type PolicyInput struct {
-	Name        string
+	// Name is the policy's name, unique in the account.
+	Name string
+	// Description is stored with the policy where the cloud has one.
 	Description string
 	// Document is translated by the provider into the cloud's own format.
 	Document policy.Document
@@ -81,7 +88,9 @@ type Policies interface {
 	// is refused with ErrInvalid when it would widen the policy (unless
 	// in.Translate allows it), and with ErrLimit when it is too large.
 	CreatePolicy(ctx context.Context, in PolicyInput) (*Policy, error)
+	// GetPolicy returns policy name, or ErrNotFound.
 	GetPolicy(ctx context.Context, name string) (*Policy, error)
+	// ListPolicies lists every managed policy, paging as needed.
 	ListPolicies(ctx context.Context) iter.Seq2[*Policy, error]
 	// UpdatePolicy replaces the document of policy name: a new default
 	// version where the cloud has versions, pruning the oldest when the

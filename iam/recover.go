@@ -8,8 +8,10 @@ import (
 
 // Recovered says what Recover did with one interrupted run.
 type Recovered struct {
+	// Run is the ID of the interrupted run.
 	Run string
-	Op  string
+	// Op is the workflow it was: "Provision", "Rotate"….
+	Op string
 	// Completed is true when the run had delivered its key: everything it
 	// made is in use, and the run was only closed.
 	Completed bool
@@ -18,7 +20,8 @@ type Recovered struct {
 	// kept, since a tool may be using it. Check the sink; delete the key
 	// if it is not there.
 	Unverified bool
-	KeyID      string
+	// KeyID is the ID of the key the run made, if it made one.
+	KeyID string
 	// Undone lists the steps undone, in the order they were undone.
 	Undone []Step
 }

@@ -32,6 +32,8 @@ const (
 //
 // Implementations must not log or echo the secret.
 type Sink interface {
+	// Deliver puts d's key where the tool reads it, and returns nil only
+	// once it is there.
 	Deliver(ctx context.Context, d Delivery) error
 }
 
@@ -49,5 +51,6 @@ func (f SinkFunc) Deliver(ctx context.Context, d Delivery) error { return f(ctx,
 // (a file that holds a token but not its name); Recover then takes the
 // run as complete but unverified.
 type DeliveryVerifier interface {
+	// Delivered reports whether d's key reached the sink.
 	Delivered(ctx context.Context, d Delivery) (bool, error)
 }

@@ -15,16 +15,22 @@ type User struct {
 	// ID is the cloud's own identifier (ARN, ORN, URN, Keystone ID).
 	ID string
 	// Path is the user's path where the cloud has them ("/iamkit/").
-	Path      string
-	Tags      map[string]string
+	Path string
+	// Tags are the user's tags, where the cloud has them.
+	Tags map[string]string
+	// CreatedAt is when the user was created.
 	CreatedAt time.Time
 }
 
 // Group is a set of users that policies can be attached to.
 type Group struct {
-	Name      string
-	ID        string
-	Path      string
+	// Name is the group's name, unique in the account.
+	Name string
+	// ID is the cloud's own identifier (ARN, ORN, URN, Keystone ID).
+	ID string
+	// Path is the group's path where the cloud has them ("/iamkit/").
+	Path string
+	// CreatedAt is when the group was created.
 	CreatedAt time.Time
 }
 
@@ -35,7 +41,8 @@ type Policy struct {
 	// ID is the cloud's identifier (ARN, ORN, URN…).
 	ID string
 	// Path is the policy's path where the cloud has them ("/iamkit/").
-	Path        string
+	Path string
+	// Description is the policy's description, where the cloud has one.
 	Description string
 	// Document is the portable document the policy was made from, as the
 	// provider reads it back. Providers that cannot read a native policy
@@ -44,8 +51,10 @@ type Policy struct {
 	// Native is the policy as the cloud stores it.
 	Native []byte
 	// Version names the default version where the cloud versions policies.
-	Version   string
+	Version string
+	// CreatedAt is when the policy was created.
 	CreatedAt time.Time
+	// UpdatedAt is when its document last changed.
 	UpdatedAt time.Time
 }
 
@@ -95,9 +104,13 @@ type AccessKey struct {
 	Kind KeyKind
 	// Secret is set only in the answer to CreateAccessKey: clouds show a
 	// secret once. It never prints.
-	Secret    Secret
-	User      string
-	Status    KeyStatus
+	Secret Secret
+	// User is the name of the user the key belongs to.
+	User string
+	// Status is KeyActive or KeyInactive (always KeyActive where keys
+	// cannot be deactivated).
+	Status KeyStatus
+	// CreatedAt is when the key was created.
 	CreatedAt time.Time
 	// ExpiresAt is zero for a key that does not expire.
 	ExpiresAt time.Time
@@ -144,7 +157,9 @@ const (
 
 // Principal is what a policy is attached to: a user or a group.
 type Principal struct {
+	// Kind is PrincipalUser or PrincipalGroup.
 	Kind PrincipalKind
+	// Name is the user's or group's name.
 	Name string
 }
 

@@ -26,6 +26,8 @@ type APIError struct {
 	Err error
 }
 
+// Error returns the HTTP status text, Type and Code, Details and the
+// request ID, as far as they are known.
 func (e *APIError) Error() string {
 	var b strings.Builder
 	b.WriteString(http.StatusText(e.Status))

@@ -15,37 +15,56 @@ import (
 // NativePolicy is an OVHcloud IAM v2 policy as /v2/iam/policy reads and
 // writes it (the fields iamkit sets).
 type NativePolicy struct {
-	Name        string            `json:"name"`
-	Description string            `json:"description,omitempty"`
-	Identities  []string          `json:"identities"`
-	Resources   []NativeResource  `json:"resources"`
+	// Name is the policy's name.
+	Name string `json:"name"`
+	// Description is the policy's description; iamkit's begin with
+	// "created by iamkit".
+	Description string `json:"description,omitempty"`
+	// Identities are the URNs of the identities the policy applies to.
+	Identities []string `json:"identities"`
+	// Resources are the resources it grants on.
+	Resources []NativeResource `json:"resources"`
+	// Permissions are the actions it allows, excepts and denies.
 	Permissions NativePermissions `json:"permissions"`
-	Conditions  *NativeCondition  `json:"conditions,omitempty"`
-	ExpiredAt   *time.Time        `json:"expiredAt,omitempty"`
+	// Conditions must hold for the policy to apply; nil: none.
+	Conditions *NativeCondition `json:"conditions,omitempty"`
+	// ExpiredAt is when the policy stops applying; nil: never.
+	ExpiredAt *time.Time `json:"expiredAt,omitempty"`
 }
 
 // NativeResource is one resource of a policy, by URN.
 type NativeResource struct {
+	// URN is the resource's URN, such as
+	// "urn:v1:eu:resource:publicCloudProject:<id>".
 	URN string `json:"urn"`
 }
 
 // NativeAction is one action of a policy's permissions.
 type NativeAction struct {
+	// Action is the action's name, with OVHcloud's wildcards, such as
+	// "publicCloudProject:openstack:infrastructureSupervisor".
 	Action string `json:"action"`
 }
 
 // NativePermissions are a policy's allowed, excepted and denied actions.
 type NativePermissions struct {
-	Allow  []NativeAction `json:"allow,omitempty"`
+	// Allow are the actions the policy allows.
+	Allow []NativeAction `json:"allow,omitempty"`
+	// Except are the actions taken out of Allow.
 	Except []NativeAction `json:"except,omitempty"`
-	Deny   []NativeAction `json:"deny,omitempty"`
+	// Deny are the actions the policy denies, whatever other policies
+	// allow.
+	Deny []NativeAction `json:"deny,omitempty"`
 }
 
 // NativeCondition is a policy's condition tree: MATCH compares request
 // and resource attributes with Values; AND, OR and NOT combine Conditions.
 type NativeCondition struct {
-	Operator   string             `json:"operator"`
-	Values     map[string]string  `json:"values,omitempty"`
+	// Operator is MATCH, AND, OR or NOT.
+	Operator string `json:"operator"`
+	// Values are MATCH's attributes and the values they must have.
+	Values map[string]string `json:"values,omitempty"`
+	// Conditions are the operands of AND, OR and NOT.
 	Conditions []*NativeCondition `json:"conditions,omitempty"`
 }
 

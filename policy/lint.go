@@ -54,9 +54,10 @@ type Finding struct {
 	Statement int
 	// Sid is that statement's Sid, if it has one.
 	Sid string
-	// Message says what is wrong, and Fix how to put it right.
+	// Message says what is wrong.
 	Message string
-	Fix     string
+	// Fix says how to put it right.
+	Fix string
 }
 
 // String formats the finding on one line:

@@ -67,7 +67,8 @@ const (
 type Document struct {
 	// Version is always Version once parsed; an empty Version is
 	// written as Version.
-	Version    string
+	Version string
+	// Statements are the document's rules, in order.
 	Statements []Statement
 }
 
@@ -77,11 +78,19 @@ type Document struct {
 // Resources and NotResources (as in AWS; Resources {"*"} means every
 // resource).
 type Statement struct {
-	Sid          string
-	Effect       Effect
-	Actions      []Action
-	NotActions   []Action
-	Resources    []Resource
+	// Sid optionally names the statement; reports and decisions quote it.
+	Sid string
+	// Effect is Allow or Deny.
+	Effect Effect
+	// Actions are the actions the statement applies to.
+	Actions []Action
+	// NotActions are the actions it does not apply to: it applies to
+	// every other.
+	NotActions []Action
+	// Resources are the resources the statement applies to.
+	Resources []Resource
+	// NotResources are the resources it does not apply to: it applies to
+	// every other.
 	NotResources []Resource
 	// Conditions all must hold for the statement to apply. Parse returns
 	// them sorted by operator, then key.
@@ -92,9 +101,13 @@ type Statement struct {
 // Operator. The values of one condition are alternatives (any may match);
 // separate conditions all must hold.
 type Condition struct {
+	// Operator is how Key's value is compared.
 	Operator Operator
-	Key      string
-	Values   []string
+	// Key names the value tested: KeySourceIP, KeyCurrentTime or a
+	// resource tag (KeyResourceTagPrefix + the tag's key).
+	Key string
+	// Values are the values compared with, any of which may match.
+	Values []string
 }
 
 // Request is what Evaluate decides on: one call, made by some identity.
@@ -117,13 +130,16 @@ type Request struct {
 
 // Decision is the answer of Evaluate and says what decided it.
 type Decision struct {
+	// Allowed is the answer: true when a statement allows the request and
+	// none denies it.
 	Allowed bool
 	// Effect is the effect of the deciding statement, or "" for the
 	// implicit deny of a request that no statement matched.
 	Effect Effect
 	// Document and Statement index the deciding statement in the
 	// arguments of Evaluate; both are -1 for an implicit deny.
-	Document  int
+	Document int
+	// Statement is the deciding statement's index in that document.
 	Statement int
 	// Sid is the deciding statement's Sid, if it has one.
 	Sid string

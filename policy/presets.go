@@ -60,6 +60,10 @@ func (s Statement) Between(notBefore, notAfter time.Time) Statement {
 // else: the monitoring scenario ("read the state of my VMs"; on Outscale
 // the guide's "api:Read*"). Secrets-revealing reads (such as a VM's
 // password data) are not part of the Read level.
+//
+// At least one service is required: with none the statement has no
+// action, and Validate, every Translator and Provision refuse the document
+// (ErrInvalid).
 func ReadOnly(services ...Service) Document {
 	actions := make([]Action, 0, 2*len(services))
 	for _, s := range services {
@@ -68,7 +72,8 @@ func ReadOnly(services ...Service) Document {
 	return Build(Allowing(actions...).Named("ReadOnly"))
 }
 
-// FullAccess lets an identity do everything on the given services.
+// FullAccess lets an identity do everything on the given services. At
+// least one service is required, as for ReadOnly.
 func FullAccess(services ...Service) Document {
 	actions := make([]Action, 0, len(services))
 	for _, s := range services {

@@ -13,6 +13,8 @@ import (
 // refused with an error of kind ErrInvalid, unless opts.AllowWidening is
 // set, in which case it is translated wider and reported as Widened.
 type Translator interface {
+	// Translate returns doc as the cloud's native policy, with a report
+	// of each statement's fidelity.
 	Translate(doc Document, opts TranslateOptions) (*Translation, error)
 }
 
@@ -52,6 +54,7 @@ const (
 	Widened
 )
 
+// String returns "exact", "narrowed" or "widened".
 func (f Fidelity) String() string {
 	switch f {
 	case Exact:
@@ -70,8 +73,10 @@ func (f Fidelity) MarshalText() ([]byte, error) { return []byte(f.String()), nil
 // StatementReport says how one portable statement was translated.
 type StatementReport struct {
 	// Index is the statement's position in the portable Document.
-	Index    int
-	Sid      string
+	Index int
+	// Sid is the statement's Sid, if it has one.
+	Sid string
+	// Fidelity grades the statement's translation.
 	Fidelity Fidelity
 	// Reason explains a Narrowed or Widened grade in words.
 	Reason string
@@ -79,6 +84,7 @@ type StatementReport struct {
 
 // Report is the fidelity report of one translation.
 type Report struct {
+	// Statements has one entry per portable statement, in order.
 	Statements []StatementReport
 }
 

@@ -34,9 +34,11 @@ var (
 	openers = map[string]Opener{}
 )
 
-// Register makes a provider available under scheme. It panics if scheme is
-// empty or already registered, or if open is nil, as database/sql.Register
-// does: both are programming errors found at start-up.
+// Register makes a provider available under scheme, which must be lower
+// case, as url.Parse returns schemes. It panics if scheme is empty, not
+// lower case or already registered, or if open is nil, as
+// database/sql.Register does: these are programming errors found at
+// start-up.
 func Register(scheme string, open Opener) {
 	mu.Lock()
 	defer mu.Unlock()

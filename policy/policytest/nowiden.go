@@ -69,15 +69,21 @@ type Config struct {
 // source does not (or, with Config.Exact, that an exact translation decides
 // differently).
 type Violation struct {
+	// Document is the generated portable document.
 	Document policy.Document
-	Native   []byte
-	Report   policy.Report
-	Call     Call
-	Request  policy.Request
+	// Native is its translation.
+	Native []byte
+	// Report is the translation's report.
+	Report policy.Report
+	// Call is the call decided differently.
+	Call Call
+	// Request is the portable request of that call.
+	Request policy.Request
 	// NativeAllows and PortableAllows are the two decisions.
 	NativeAllows, PortableAllows bool
 }
 
+// String describes the violation with both documents, for a test's log.
 func (v Violation) String() string {
 	doc, _ := json.Marshal(v.Document)
 	what := "widened"
@@ -91,7 +97,11 @@ func (v Violation) String() string {
 
 // Stats counts what a run did, so a test can see that it tested something.
 type Stats struct {
-	Documents, Translated, Refused, Decisions int
+	// Documents is how many documents were generated; Translated and
+	// Refused how many of them the translator translated and refused.
+	Documents, Translated, Refused int
+	// Decisions is how many calls were decided on both sides.
+	Decisions int
 }
 
 // NoWidening runs the property over generated documents and returns the
