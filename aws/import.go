@@ -103,6 +103,11 @@ func importStatement(i int, s awspolicy.Statement) (policy.Statement, *policy.Er
 			if strings.Contains(r, "${") {
 				return nil, fail(fmt.Sprintf("%s[%d]", field, j), "policy variables such as ${aws:username} have no portable equivalent")
 			}
+			// What the Translator writes back: "*" or a full ARN (a
+			// shorter one would not translate back).
+			if r != "*" && (!awsText(r) || strings.Count(r, ":") < 5) {
+				return nil, fail(fmt.Sprintf("%s[%d]", field, j), "%q is not an ARN AWS accepts (arn:partition:service:region:account:resource)", shorten(r))
+			}
 			out = append(out, policy.Resource(r))
 		}
 		return out, nil

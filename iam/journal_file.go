@@ -111,7 +111,9 @@ func (j *FileJournal) Unfinished(ctx context.Context) ([]JournalRun, error) {
 		if len(es) == 0 {
 			continue
 		}
-		out = append(out, JournalRun{ID: es[0].Run, Op: es[0].Op, Entries: es})
+		// The run is the file: Finish removes the file of that name, even
+		// if its entries (damaged, or the file renamed) name another run.
+		out = append(out, JournalRun{ID: strings.TrimSuffix(filepath.Base(name), journalExt), Op: es[0].Op, Entries: es})
 	}
 	slices.SortFunc(out, func(a, b JournalRun) int { return cmp.Compare(a.ID, b.ID) })
 	return out, nil

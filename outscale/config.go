@@ -163,7 +163,13 @@ func resolve(o Options) (*resolved, error) {
 		r.endpoint = "https://" + r.endpoint
 	}
 	r.endpoint = strings.TrimSuffix(r.endpoint, "/")
-	if !strings.HasSuffix(r.endpoint, "/api/v1") && !strings.Contains(r.endpoint[len("https://"):], "/") {
+	// "http://" alone is shorter than the "https://" the check below used
+	// to cut off (a panic).
+	_, rest, _ := strings.Cut(r.endpoint, "://")
+	if rest == "" {
+		return nil, bad(fmt.Sprintf("endpoint %q has no host", r.endpoint))
+	}
+	if !strings.HasSuffix(r.endpoint, "/api/v1") && !strings.Contains(rest, "/") {
 		r.endpoint += "/api/v1"
 	}
 	return r, nil

@@ -17,6 +17,7 @@ package provider
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"slices"
@@ -73,10 +74,15 @@ func Schemes() []string {
 func Open(ctx context.Context, rawURL string) (iam.Provider, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil {
+		// url.Parse's error quotes the whole URL, credentials included.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err
+		}
 		return nil, &iam.Error{Op: "Open", Kind: iam.ErrInvalid, Msg: "malformed provider URL", Err: err}
 	}
 	if u.Scheme == "" {
-		return nil, &iam.Error{Op: "Open", Resource: fmt.Sprintf("%q", rawURL), Kind: iam.ErrInvalid,
+		return nil, &iam.Error{Op: "Open", Resource: fmt.Sprintf("%q", u.Redacted()), Kind: iam.ErrInvalid,
 			Msg: "provider URL has no scheme; registered: " + strings.Join(Schemes(), ", ")}
 	}
 	if u.User != nil {

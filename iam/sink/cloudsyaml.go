@@ -73,7 +73,10 @@ const (
 // its region_name set when known, and its whole auth block replaced (old
 // auth settings such as a password would mix with the new ones). Other
 // clouds, top-level keys and comments stay; the file is re-indented with
-// two spaces by the YAML encoder.
+// two spaces by the YAML encoder. A file where the entry, clouds, or the
+// settings replaced are shared with another part of it through a YAML
+// anchor and alias is left untouched (ErrInvalid): writing there would
+// change the other part too.
 //
 // It serves "openstack" and "ovh" (and "memory", with either auth type).
 type CloudsYAML struct {
@@ -151,6 +154,17 @@ func (s CloudsYAML) Deliver(ctx context.Context, d iam.Delivery) error {
 		return t.fail(iam.ErrInvalid, "the file is not a valid clouds.yaml ("+err.Error()+"); it was left untouched", nil)
 	}
 	root := doc.Content[0]
+	// A node that an alias shares, or an alias, is the same node under
+	// another name: changing it would change another cloud too (and write
+	// the secret there), and replacing an anchored node leaves its aliases
+	// dangling, which no reader accepts.
+	aliased := aliasTargets(doc)
+	shared := func(raw *yaml.Node) bool {
+		return raw != nil && (raw.Kind == yaml.AliasNode || aliased[raw])
+	}
+	if shared(root) || shared(mapGetRaw(root, "clouds")) || shared(mapGetRaw(mapGet(root, "clouds"), cloud)) {
+		return t.fail(iam.ErrInvalid, fmt.Sprintf("cloud %q is shared with another part of the file through a YAML anchor and alias; the file was left untouched", cloud), nil)
+	}
 	clouds := mapGet(root, "clouds")
 	switch {
 	case clouds == nil:
@@ -173,6 +187,11 @@ func (s CloudsYAML) Deliver(ctx context.Context, d iam.Delivery) error {
 	}
 
 	region := d.Settings[iam.SettingRegion]
+	for _, k := range []string{"auth_type", "region_name", "auth"} {
+		if v := mapGetRaw(entry, k); v != nil && holdsAliased(v, aliased) {
+			return t.fail(iam.ErrInvalid, fmt.Sprintf("the %s of cloud %q is shared with another part of the file through a YAML anchor and alias; the file was left untouched", k, cloud), nil)
+		}
+	}
 	var auth *yaml.Node
 	if authType == AuthOIDCClientCredentials {
 		q := yaml.SingleQuotedStyle
@@ -283,6 +302,53 @@ func mapSet(m *yaml.Node, key string, v *yaml.Node) {
 	if !found {
 		m.Content = append(m.Content, yamlString(key, 0), v)
 	}
+}
+
+// mapGetRaw is mapGet without following an alias; m may be nil.
+func mapGetRaw(m *yaml.Node, key string) *yaml.Node {
+	if m == nil || m.Kind != yaml.MappingNode {
+		return nil
+	}
+	var v *yaml.Node
+	for i := 0; i+1 < len(m.Content); i += 2 {
+		if m.Content[i].Kind == yaml.ScalarNode && m.Content[i].Value == key {
+			v = m.Content[i+1]
+		}
+	}
+	return v
+}
+
+// aliasTargets returns the nodes some alias of the tree n refers to.
+func aliasTargets(n *yaml.Node) map[*yaml.Node]bool {
+	out := map[*yaml.Node]bool{}
+	var walk func(n *yaml.Node)
+	walk = func(n *yaml.Node) {
+		if n.Kind == yaml.AliasNode && n.Alias != nil {
+			out[n.Alias] = true
+			return
+		}
+		for _, c := range n.Content {
+			walk(c)
+		}
+	}
+	walk(n)
+	return out
+}
+
+// holdsAliased reports whether the tree n holds a node of aliased.
+func holdsAliased(n *yaml.Node, aliased map[*yaml.Node]bool) bool {
+	if aliased[n] {
+		return true
+	}
+	if n.Kind == yaml.AliasNode {
+		return false
+	}
+	for _, c := range n.Content {
+		if holdsAliased(c, aliased) {
+			return true
+		}
+	}
+	return false
 }
 
 func yamlString(s string, style yaml.Style) *yaml.Node {

@@ -173,7 +173,9 @@ func (s Dotenv) vars(d iam.Delivery) []EnvVar {
 // on: one holding a quote or backslash and also "$" or "`", one holding
 // "${" (python-dotenv expands it even in single quotes, with no escape),
 // one holding a control character. Deliver refuses them (ErrInvalid)
-// rather than write something a reader would misread.
+// rather than write something a reader would misread; so too a file in
+// which a quoted value never closes (the readers would take the lines
+// written after it as part of that value).
 type Dotenv struct {
 	// Path is the file; required (no default: a dotenv file belongs to
 	// one tool's directory).
@@ -254,6 +256,11 @@ func (s Dotenv) Deliver(ctx context.Context, d iam.Delivery) error {
 	lines := parseINI(old) // only for its line splitting and line ends
 	assigns := map[int]dotenvAssignment{}
 	for _, a := range dotenvAssignments(lines.lines) {
+		if a.unclosed {
+			// The readers would take every line after it, those written
+			// here included (the secret too), as its value.
+			return t.fail(iam.ErrInvalid, fmt.Sprintf("line %d opens a quote that never closes; the file was left untouched", a.start+1), nil)
+		}
 		assigns[a.start] = a
 	}
 	if s.Vars == nil {
@@ -313,6 +320,9 @@ type dotenvAssignment struct {
 	name   string
 	prefix string // up to and including "=" (keeps "export " and spacing)
 	end    int
+	// unclosed: the value opens a quote that no later line closes (the
+	// assignment is then taken to end with its line).
+	unclosed bool
 }
 
 var envAssign = regexp.MustCompile(`^(\s*(?:export\s+)?([A-Za-z_][A-Za-z0-9_.]*)\s*=\s*)`)
@@ -340,6 +350,8 @@ func dotenvAssignments(lines []string) []dotenvAssignment {
 			}
 			if closesQuote(text, q) {
 				a.end = j + 1
+			} else {
+				a.unclosed = true
 			}
 		}
 		m = append(m, a)

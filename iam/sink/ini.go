@@ -234,7 +234,8 @@ func iniValueOK(v string, strict bool) bool {
 
 // iniNameOK reports whether a section name can be written as "[name]" and
 // read back: no spaces (the AWS SDKs read "[a b]" as name b of type a),
-// brackets, comment characters or control characters.
+// brackets, comment characters or control characters, nor outer Unicode
+// spaces (readers trim them from the name).
 func iniNameOK(name string) bool {
-	return name != "" && !hasControl(name) && !strings.ContainsAny(name, " \t[]#;")
+	return name != "" && !hasControl(name) && !strings.ContainsAny(name, " \t[]#;") && strings.TrimSpace(name) == name
 }
