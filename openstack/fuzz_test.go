@@ -12,6 +12,7 @@ import (
 	"github.com/gophercloud/gophercloud/v2"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/provider/providertest"
 )
 
 // The fuzz targets feed the parsers of untrusted input (clouds.yaml and
@@ -19,32 +20,6 @@ import (
 // Keystone's error bodies) with arbitrary bytes. Their seed corpora are
 // under testdata/fuzz/<FuzzName>. Properties: no panic; every error has
 // exactly one documented kind; no secret of the input shows in a message.
-
-// fuzzKinds are iamkit's error kinds.
-var fuzzKinds = []error{
-	iam.ErrNotFound, iam.ErrAlreadyExists, iam.ErrConflict, iam.ErrInvalid,
-	iam.ErrDenied, iam.ErrLimit, iam.ErrThrottled, iam.ErrUnsupported,
-}
-
-// checkKind fails t unless err has exactly one kind, one of allowed.
-func checkKind(t *testing.T, err error, allowed ...error) {
-	t.Helper()
-	var got []error
-	for _, k := range fuzzKinds {
-		if errors.Is(err, k) {
-			got = append(got, k)
-		}
-	}
-	if len(got) != 1 {
-		t.Fatalf("error has %d kinds %v, want one of %v: %v", len(got), got, allowed, err)
-	}
-	for _, k := range allowed {
-		if got[0] == k {
-			return
-		}
-	}
-	t.Fatalf("error has kind %v, want one of %v: %v", got[0], allowed, err)
-}
 
 // secretLine finds a secret setting on a line of clouds.yaml, however
 // spelt, and its value up to the end of the line.
@@ -155,7 +130,7 @@ func FuzzCloudsYAML(f *testing.F) {
 			delete(s, "key")
 			a, err := l.finish(s, "cloud/"+name, settingKey)
 			if err != nil {
-				checkKind(t, err, iam.ErrInvalid)
+				providertest.OneKind(t, err, iam.ErrInvalid)
 				checkNoSecret(t, err.Error(), rest, secrets)
 				continue
 			}
@@ -191,7 +166,7 @@ func FuzzOIDCDiscovery(f *testing.F) {
 		endpoint, err := s.tokenEndpointFrom(status, body)
 		if err != nil {
 			// A public document: a refusal means a wrong URL.
-			checkKind(t, err, iam.ErrInvalid, iam.ErrThrottled)
+			providertest.OneKind(t, err, iam.ErrInvalid, iam.ErrThrottled)
 			checkServerText(t, err.Error())
 			return
 		}
@@ -223,7 +198,7 @@ func FuzzOIDCTokenAnswer(f *testing.F) {
 			}
 			return
 		}
-		checkKind(t, err, iam.ErrInvalid, iam.ErrDenied, iam.ErrThrottled)
+		providertest.OneKind(t, err, iam.ErrInvalid, iam.ErrDenied, iam.ErrThrottled)
 		msg := err.Error()
 		checkServerText(t, msg, clientSecret)
 		// No 8 characters in a row of the client secret show, however the
@@ -274,7 +249,7 @@ func FuzzKeystoneError(f *testing.F) {
 			}
 		}
 		err := wrapAs("CreateUser", "user/u", onConflict, cause)
-		checkKind(t, err, want)
+		providertest.OneKind(t, err, want)
 		var ke *KeystoneError
 		if !errors.As(err, &ke) || ke.Status != status {
 			t.Fatalf("no *KeystoneError of status %d in %v", status, err)

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/provider/providertest"
 )
 
 type fuzzRoundTrip func(*http.Request) (*http.Response, error)
@@ -91,7 +92,7 @@ func FuzzOpenURL(f *testing.F) {
 		if err == nil {
 			t.Fatalf("opened %v from %q without an auth_url", p, raw)
 		}
-		checkKind(t, err, iam.ErrInvalid)
+		providertest.OneKind(t, err, iam.ErrInvalid)
 		for _, s := range secrets {
 			if strings.Contains(err.Error(), s) && !strings.Contains(rest, s) {
 				t.Fatalf("message shows a password: %v", err)

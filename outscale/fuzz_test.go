@@ -19,6 +19,7 @@ import (
 	osc "github.com/outscale/osc-sdk-go/v2"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/provider/providertest"
 )
 
 // The fuzz targets feed the adapter what it reads from outside: the
@@ -27,36 +28,6 @@ import (
 // RoundTripper of the test, the configuration from files of the test
 // (HOME and OSC_CONFIG_FILE point there), and New sends no request (a
 // RoundTripper standing for http.DefaultTransport counts any).
-
-// fuzzKinds are iamkit's error kinds.
-var fuzzKinds = []error{
-	iam.ErrNotFound, iam.ErrAlreadyExists, iam.ErrConflict, iam.ErrInvalid,
-	iam.ErrDenied, iam.ErrLimit, iam.ErrThrottled, iam.ErrUnsupported,
-}
-
-// oneKind returns err's kind, failing t unless it has exactly one of
-// allowed (any kind when allowed is empty).
-func oneKind(t *testing.T, err error, allowed ...error) error {
-	t.Helper()
-	var got []error
-	for _, k := range fuzzKinds {
-		if errors.Is(err, k) {
-			got = append(got, k)
-		}
-	}
-	if len(got) != 1 {
-		t.Fatalf("error has kinds %v, want one: %v", got, err)
-	}
-	for _, k := range allowed {
-		if got[0] == k {
-			return k
-		}
-	}
-	if len(allowed) > 0 {
-		t.Fatalf("error has kind %v, want one of %v: %v", got[0], allowed, err)
-	}
-	return got[0]
-}
 
 type roundTripFunc func(*http.Request) (*http.Response, error)
 
@@ -155,7 +126,7 @@ func FuzzAPIError(f *testing.F) {
 		}
 		if status < 300 {
 			if err != nil {
-				oneKind(t, err, iam.ErrInvalid)
+				providertest.OneKind(t, err, iam.ErrInvalid)
 			}
 			return
 		}
@@ -167,7 +138,7 @@ func FuzzAPIError(f *testing.F) {
 		if !errors.As(err, &ie) || !errors.As(err, &ae) || ae.Status != status {
 			t.Fatalf("status %d: no *iam.Error holding an *APIError of that status: %#v", status, err)
 		}
-		kind := oneKind(t, err)
+		kind := providertest.OneKind(t, err)
 		var ref errorBody
 		if ae.Type != "" || ae.Code != "" || ae.Details != "" {
 			if json.Unmarshal(body, &ref) != nil || len(ref.Errors) == 0 {
@@ -289,7 +260,7 @@ func FuzzConfigFile(f *testing.F) {
 		open = append(open, profile, path)
 		r, err := resolve(Options{Profile: profile})
 		if err != nil {
-			oneKind(t, err, iam.ErrInvalid, iam.ErrDenied)
+			providertest.OneKind(t, err, iam.ErrInvalid, iam.ErrDenied)
 			checkNoSecrets(t, err.Error(), secrets, open...)
 			checkNoSecrets(t, fmt.Sprintf("%+v", err), secrets, open...)
 			return
@@ -308,7 +279,7 @@ func FuzzConfigFile(f *testing.F) {
 		}
 		p, err := New(ctx, Options{Profile: profile})
 		if err != nil {
-			oneKind(t, err, iam.ErrInvalid)
+			providertest.OneKind(t, err, iam.ErrInvalid)
 			checkNoSecrets(t, err.Error(), secrets, open...)
 		} else if p.Region() != r.region || p.Endpoint() != r.endpoint {
 			t.Fatalf("New: region %q endpoint %q, resolved %q %q", p.Region(), p.Endpoint(), r.region, r.endpoint)
@@ -368,7 +339,7 @@ func FuzzOpenURL(f *testing.F) {
 			t.Fatalf("%d requests sent", sent.Load())
 		}
 		if err != nil {
-			oneKind(t, err, iam.ErrInvalid, iam.ErrDenied)
+			providertest.OneKind(t, err, iam.ErrInvalid, iam.ErrDenied)
 			rest := raw
 			for _, s := range secrets[2:] {
 				rest = strings.Replace(rest, s, "", 1)

@@ -13,6 +13,7 @@ import (
 	goovh "github.com/ovh/go-ovh/ovh"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/provider/providertest"
 )
 
 // The fuzz targets feed the adapter what it reads from outside: the
@@ -21,27 +22,6 @@ import (
 // and only the URL's parsing is fuzzed, since New reads ovh.conf from the
 // user's real home (go-ovh asks the system for it, whatever HOME says)
 // and sends GET /me.
-
-// fuzzKinds are iamkit's error kinds.
-var fuzzKinds = []error{
-	iam.ErrNotFound, iam.ErrAlreadyExists, iam.ErrConflict, iam.ErrInvalid,
-	iam.ErrDenied, iam.ErrLimit, iam.ErrThrottled, iam.ErrUnsupported,
-}
-
-// theKind returns err's kind, failing t unless it has exactly one.
-func theKind(t *testing.T, err error) error {
-	t.Helper()
-	var got []error
-	for _, k := range fuzzKinds {
-		if errors.Is(err, k) {
-			got = append(got, k)
-		}
-	}
-	if len(got) != 1 {
-		t.Fatalf("error has kinds %v, want one: %v", got, err)
-	}
-	return got[0]
-}
 
 // FuzzAPIError reads any answer to a call as the provider does (go-ovh's
 // UnmarshalResponse, then wrap). Properties: no panic; an answer of
@@ -81,7 +61,7 @@ func FuzzAPIError(f *testing.F) {
 		var out map[string]any
 		err := wrap("CallAPI", "/me/api/oauth2/client", c.UnmarshalResponse(resp, &out))
 		if status < 300 {
-			if err != nil && theKind(t, err) != iam.ErrInvalid {
+			if err != nil && providertest.OneKind(t, err) != iam.ErrInvalid {
 				t.Fatalf("2xx answer %q: %v, want success or ErrInvalid", body, err)
 			}
 			return
@@ -94,7 +74,7 @@ func FuzzAPIError(f *testing.F) {
 		if !errors.As(err, &ie) || !errors.As(err, &ae) || ae.Code != status || ae.QueryID != queryID {
 			t.Fatalf("status %d: no *iam.Error holding the *goovh.APIError: %#v", status, err)
 		}
-		if k, want := theKind(t, err), KindOf(status, ae.Class, ae.Message); k != want {
+		if k, want := providertest.OneKind(t, err), KindOf(status, ae.Class, ae.Message); k != want {
 			t.Fatalf("kind %v, KindOf says %v", k, want)
 		}
 		var doc struct {
@@ -131,7 +111,7 @@ func FuzzOptionsFromURL(f *testing.F) {
 		opts, err := optionsFromURL(u)
 		if err != nil {
 			var ie *iam.Error
-			if !errors.As(err, &ie) || theKind(t, err) != iam.ErrInvalid {
+			if !errors.As(err, &ie) || providertest.OneKind(t, err) != iam.ErrInvalid {
 				t.Fatalf("refused with %T %v, want an *iam.Error of kind ErrInvalid", err, err)
 			}
 			return

@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/provider/providertest"
 )
 
 // The fuzz targets feed each sink an existing file of arbitrary bytes (a
@@ -43,26 +44,6 @@ import (
 // holding a line break: inputs with such a secret or name (which come
 // from the caller and the clouds' decoded answers, not from the file)
 // are skipped there.
-
-// fuzzKinds are iamkit's error kinds.
-var fuzzKinds = []error{
-	iam.ErrNotFound, iam.ErrAlreadyExists, iam.ErrConflict, iam.ErrInvalid,
-	iam.ErrDenied, iam.ErrLimit, iam.ErrThrottled, iam.ErrUnsupported,
-}
-
-// checkKind fails t unless err has exactly one kind, one of allowed.
-func checkKind(t *testing.T, err error, allowed ...error) {
-	t.Helper()
-	var got []error
-	for _, k := range fuzzKinds {
-		if errors.Is(err, k) {
-			got = append(got, k)
-		}
-	}
-	if len(got) != 1 || !slices.Contains(allowed, got[0]) {
-		t.Fatalf("error has kinds %v, want one of %v: %v", got, allowed, err)
-	}
-}
 
 // fuzzDir returns the directory a fuzz target writes its files in: a
 // fresh one under /dev/shm when there is one (a sink fsyncs every write,
@@ -132,7 +113,7 @@ func distinct(secret string, rest ...string) bool {
 // has it: the path, a profile name).
 func checkRefusal(t *testing.T, err error, path string, old []byte, secret string, rest []string, kinds ...error) {
 	t.Helper()
-	checkKind(t, err, kinds...)
+	providertest.OneKind(t, err, kinds...)
 	var ie *iam.Error
 	if !errors.As(err, &ie) {
 		t.Fatalf("%T is not an *iam.Error: %v", err, err)
@@ -160,7 +141,7 @@ func checkDelivered(t *testing.T, s iam.Sink, d iam.Delivery, path string, out [
 		if !errors.Is(err, want) {
 			t.Fatalf("Delivered = %v, %v; want %v; file:\n%s", ok, err, want, out)
 		}
-		checkKind(t, err, want)
+		providertest.OneKind(t, err, want)
 	case err != nil || !ok:
 		t.Fatalf("Delivered after Deliver = %v, %v; file:\n%s", ok, err, out)
 	}

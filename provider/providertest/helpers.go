@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"iter"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -34,6 +35,21 @@ func Kinds(err error) []error {
 		}
 	}
 	return out
+}
+
+// OneKind returns err's kind, failing t unless err has exactly one kind
+// (see Kinds) and, when allowed is not empty, it is one of allowed. Fuzz
+// targets of the adapters' parsers use it.
+func OneKind(t testing.TB, err error, allowed ...error) error {
+	t.Helper()
+	got := Kinds(err)
+	if len(got) != 1 {
+		t.Fatalf("error has kinds %v, want one of %v: %v", got, allowed, err)
+	}
+	if len(allowed) > 0 && !slices.Contains(allowed, got[0]) {
+		t.Fatalf("error has kind %v, want one of %v: %v", got[0], allowed, err)
+	}
+	return got[0]
 }
 
 // isContextErr reports whether err reports a cancelled or expired context.
