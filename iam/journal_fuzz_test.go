@@ -10,21 +10,9 @@ import (
 	"testing"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/internal/fuzztest"
 	"github.com/iamkit/iamkit/provider/memory"
 )
-
-// journalDir returns the directory FuzzFileJournal keeps its journal in:
-// under /dev/shm when there is one (Recover fsyncs the directory on every
-// Finish), else f.TempDir().
-func journalDir(f *testing.F) string {
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
-		if d, err := os.MkdirTemp("/dev/shm", "iamkit-journal-fuzz-"); err == nil {
-			f.Cleanup(func() { os.RemoveAll(d) })
-			return d
-		}
-	}
-	return f.TempDir()
-}
 
 // FuzzFileJournal reads a run file left by a crash (or damaged after
 // it), then recovers it on an empty memory provider. Properties: reading
@@ -34,13 +22,7 @@ func journalDir(f *testing.F) string {
 // returns nil the journal holds no run any more ("a run it could not
 // finish stays in the journal and the error says why").
 func FuzzFileJournal(f *testing.F) {
-	files, _ := filepath.Glob("testdata/journal/*.jsonl")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
+	for _, b := range fuzztest.Seeds(f, "testdata/journal/*.jsonl") {
 		if len(b) > 10 {
 			f.Add(b[:len(b)-10]) // torn by a crash mid-write
 		}
@@ -59,7 +41,7 @@ func FuzzFileJournal(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	dir := journalDir(f)
+	dir := fuzztest.Dir(f)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		old, _ := filepath.Glob(filepath.Join(dir, "*"))

@@ -3,25 +3,17 @@ package iam_test
 import (
 	"encoding/json"
 	"errors"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/internal/fuzztest"
 )
 
 // FuzzChangeSetJSON reads saved plans, which come from files and CI
 // artifacts: reading never panics, refuses with ErrInvalid or a JSON
 // error, and what it accepts writes back to an Equal plan.
 func FuzzChangeSetJSON(f *testing.F) {
-	files, _ := filepath.Glob("testdata/plans/*.json")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	fuzztest.Seeds(f, "testdata/plans/*.json")
 	for _, s := range []string{
 		`{"provider":"memory","changes":[]}`,
 		`{"provider":"aws","changes":[{"action":"update","kind":"policy","name":"p","before":{"a":1},"after":"x"}]}`,

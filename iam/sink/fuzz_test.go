@@ -18,6 +18,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/internal/fuzztest"
 	"github.com/iamkit/iamkit/provider/providertest"
 )
 
@@ -44,19 +45,6 @@ import (
 // holding a line break: inputs with such a secret or name (which come
 // from the caller and the clouds' decoded answers, not from the file)
 // are skipped there.
-
-// fuzzDir returns the directory a fuzz target writes its files in: a
-// fresh one under /dev/shm when there is one (a sink fsyncs every write,
-// which a memory file system makes cheap), else f.TempDir().
-func fuzzDir(f *testing.F) string {
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
-		if d, err := os.MkdirTemp("/dev/shm", "iamkit-sink-fuzz-"); err == nil {
-			f.Cleanup(func() { os.RemoveAll(d) })
-			return d
-		}
-	}
-	return f.TempDir()
-}
 
 // fuzzFile writes content to dir/name, replacing what an earlier input
 // left there, and returns the path.
@@ -262,7 +250,7 @@ func FuzzAWSCredentials(f *testing.F) {
 	f.Add([]byte("[watcher]\r\naws_access_key_id = OLD\r\n  nested = 1\r\n[watcher]\r\naws_secret_access_key=x\r\n"), "watcher", testSecret)
 	f.Add([]byte("aws_access_key_id = before-any-section\n[ watcher ]\n=\n"), "watcher", "secret with inner spaces")
 	f.Add([]byte("[default"), "default", " leading space")
-	dir := fuzzDir(f)
+	dir := fuzztest.Dir(f)
 	f.Fuzz(func(t *testing.T, old []byte, profile, secret string) {
 		path := fuzzFile(t, dir, "credentials", old)
 		d := fuzzDelivery("aws", "", testKeyID, secret, nil)
@@ -304,7 +292,7 @@ func FuzzOVHConf(f *testing.F) {
 	f.Add([]byte("[default]\nendpoint=ovh-ca\n[ovh-ca]\naccess_token=\n"), "", "a-secret", false)
 	f.Add([]byte("  \n"), "https://eu.api.ovh.com/1.0", "a-secret", false)
 	f.Add([]byte("[default]\nendpoint=default\n"), "", "a-secret", true)
-	dir := fuzzDir(f)
+	dir := fuzztest.Dir(f)
 	f.Fuzz(func(t *testing.T, old []byte, endpoint, secret string, token bool) {
 		path := fuzzFile(t, dir, "ovh.conf", old)
 		kind, id := iam.KeyOAuth2Client, "0f0f0f0f0f0f0f0f"
@@ -442,7 +430,7 @@ func FuzzOutscaleConfig(f *testing.F) {
 	f.Add([]byte(`{"a": 1, "a": {"access_key": "K"}, "b": [true]}`), "a", testSecret, "r", "http://127.0.0.1:8443/api/v1")
 	f.Add([]byte(`{"default": {"endpoints": "api.example"}}`), "", testSecret, "", "https://h/p")
 	f.Add([]byte("\xef\xbb\xbf{}"), "", testSecret, "", "")
-	dir := fuzzDir(f)
+	dir := fuzztest.Dir(f)
 	f.Fuzz(func(t *testing.T, old []byte, profile, secret, region, endpoint string) {
 		if !utf8.ValidString(profile) || !utf8.ValidString(secret) || !utf8.ValidString(region) || !utf8.ValidString(endpoint) {
 			// JSON has no spelling for them: the file would hold U+FFFD
@@ -716,7 +704,7 @@ func FuzzCloudsYAML(f *testing.F) {
 	f.Add([]byte("clouds: &c\n  a: {}\nother: *c\n"), "", testSecret, false)
 	f.Add([]byte("clouds:\n  ovhcloud:\n    auth: &a\n      auth_url: https://k/v3\n  lab:\n    auth: *a\n"), "", testSecret, true)
 	f.Add([]byte("clouds:\n  openstack: ~\n---\nx: 1\n"), "", testSecret, false)
-	dir := fuzzDir(f)
+	dir := fuzztest.Dir(f)
 	f.Fuzz(func(t *testing.T, old []byte, cloud, secret string, oidc bool) {
 		if hasControl(cloud) || !utf8.ValidString(cloud) || !utf8.ValidString(secret) {
 			// The caller's name, not the file's: yaml.v3 writes a key
@@ -924,7 +912,7 @@ func FuzzDotenv(f *testing.F) {
 	f.Add([]byte("FOO='unclosed\nBAR=1\n"), "it's-quoted", uint8(0), "")
 	f.Add([]byte("FOO=\"a\\\"\nAWS_ACCESS_KEY_ID=x\n\"\n"), testSecret, uint8(0), "")
 	f.Add([]byte("export  OVH_ENDPOINT = ovh-ca\r\nOVH_CLIENT_ID=a\r\n"), "s3cr3t value", uint8(4), "")
-	dir := fuzzDir(f)
+	dir := fuzztest.Dir(f)
 	f.Fuzz(func(t *testing.T, old []byte, secret string, which uint8, region string) {
 		path := fuzzFile(t, dir, ".env", old)
 		c := dotenvCases[int(which)%len(dotenvCases)]

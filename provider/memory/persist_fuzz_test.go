@@ -9,22 +9,10 @@ import (
 	"testing"
 
 	"github.com/iamkit/iamkit/iam"
+	"github.com/iamkit/iamkit/internal/fuzztest"
 	"github.com/iamkit/iamkit/policy"
 	"github.com/iamkit/iamkit/provider/memory"
 )
-
-// stateDir returns the directory FuzzStateFile writes state files in:
-// under /dev/shm when there is one (every change fsyncs the file), else
-// f.TempDir().
-func stateDir(f *testing.F) string {
-	if fi, err := os.Stat("/dev/shm"); err == nil && fi.IsDir() {
-		if d, err := os.MkdirTemp("/dev/shm", "iamkit-memory-fuzz-"); err == nil {
-			f.Cleanup(func() { os.RemoveAll(d) })
-			return d
-		}
-	}
-	return f.TempDir()
-}
 
 // save returns p's state file.
 func save(t *testing.T, p *memory.Provider) []byte {
@@ -51,14 +39,7 @@ func kindOnly(t *testing.T, what string, err error) {
 // round); every method works on the loaded state (no panic, errors of
 // a kind), and the state those calls leave in the file opens again.
 func FuzzStateFile(f *testing.F) {
-	files, _ := filepath.Glob("testdata/state/*.json")
-	for _, file := range files {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	fuzztest.Seeds(f, "testdata/state/*.json")
 	for _, s := range []string{
 		`{"version":1}`,
 		`{"version":1,"users":null,"keys":[]} {}`,
@@ -72,7 +53,7 @@ func FuzzStateFile(f *testing.F) {
 	} {
 		f.Add([]byte(s))
 	}
-	dir := stateDir(f)
+	dir := fuzztest.Dir(f)
 	ctx := context.Background()
 	f.Fuzz(func(t *testing.T, data []byte) {
 		path := filepath.Join(dir, "state.json")
