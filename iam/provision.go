@@ -44,8 +44,13 @@ type ServiceAccount struct {
 
 // Provisioned is what Provision made or found.
 type Provisioned struct {
-	User   *User
-	Group  *Group // nil when the policy is attached to the user directly
+	// User is the service account's user, made or found.
+	User *User
+	// Group is the account's group, made or found; nil when the policy is
+	// attached to the user directly.
+	Group *Group
+	// Policy is the account's policy as it now stands, made, updated or
+	// found.
 	Policy *Policy
 	// Key is the new access key, with its secret. When the user already
 	// had an active key, Key is that key without a secret and KeyExisted
@@ -58,11 +63,12 @@ type Provisioned struct {
 	Changes []string
 }
 
-// WorkflowError is returned by Provision when a step fails. It wraps the
+// WorkflowError is returned by the workflows (Provision, Rotate,
+// RotateOlderThan, RetireKeys) when a step fails. It wraps the
 // step's error (so errors.Is finds its kind) and says what was undone and
 // what, if the undo itself failed, was left behind.
 type WorkflowError struct {
-	// Op is the workflow: "Provision".
+	// Op is the workflow, such as "Provision" or "Rotate".
 	Op string
 	// Step is the step that failed, such as "create access key for user/watcher_1".
 	Step string
@@ -71,10 +77,13 @@ type WorkflowError struct {
 	// Undone lists what was rolled back, in the order it was undone.
 	Undone []string
 	// Left lists what could not be rolled back; UndoErr says why.
-	Left    []string
+	Left []string
+	// UndoErr is why the undo of Left failed.
 	UndoErr error
 }
 
+// Error says the workflow, the failed step and its error, then what was
+// rolled back and what was not.
 func (e *WorkflowError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s: %s: %v", e.Op, e.Step, e.Err)

@@ -416,9 +416,12 @@ type CatalogEntry struct {
 	Tag string
 	// Level and Services place the call in the portable vocabulary; Level
 	// is "" for calls outside it (Note says why).
-	Level    policy.Level
+	Level policy.Level
+	// Services are the portable services the call acts on (several for
+	// calls such as ReadTags).
 	Services []policy.Service
-	Note     string
+	// Note explains a call's place, or why it has none.
+	Note string
 }
 
 // CatalogEntries returns the whole catalog, generated from the SDK's

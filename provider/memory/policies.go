@@ -22,9 +22,12 @@ type PolicyVersion struct {
 	// ID is "v1", "v2"…, in order of creation; IDs are never reused.
 	ID string
 	// Default marks the version in force.
-	Default   bool
-	Document  policy.Document
-	Native    []byte
+	Default bool
+	// Document is the portable document of the version.
+	Document policy.Document
+	// Native is its translation by the memory provider's Translator.
+	Native []byte
+	// CreatedAt is when the version was made, by the provider's clock.
 	CreatedAt time.Time
 }
 
