@@ -135,6 +135,9 @@ func openURL(ctx context.Context, u *url.URL) (iam.Provider, error) {
 	var unknown []string
 	for k, vs := range q {
 		v := vs[len(vs)-1]
+		if len(vs) > 1 && (k == "profile" || k == "endpoint") {
+			return nil, bad("setting " + k + " is repeated")
+		}
 		switch k {
 		case "profile":
 			opts.Profile = v

@@ -166,7 +166,8 @@ func TestOpenURL(t *testing.T) {
 		p.(*outscale.Provider).Endpoint() != "https://api.eu-west-2.outscale.com/api/v1" {
 		t.Errorf("opened %v", p)
 	}
-	for _, bad := range []string{"outscale://eu-west-2?foo=1", "outscale://eu-west-2/x", "outscale://eu-west-2?profile=nope"} {
+	for _, bad := range []string{"outscale://eu-west-2?foo=1", "outscale://eu-west-2/x", "outscale://eu-west-2?profile=nope",
+		"outscale://eu-west-2?profile=&profile=other", "outscale://eu-west-2?endpoint=https://a&endpoint=https://b"} {
 		if _, err := provider.Open(ctx, bad); !errors.Is(err, iam.ErrInvalid) {
 			t.Errorf("Open(%q) = %v, want ErrInvalid", bad, err)
 		}

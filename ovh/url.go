@@ -37,6 +37,9 @@ func optionsFromURL(u *url.URL) (Options, error) {
 	var unknown []string
 	for k, vs := range u.Query() {
 		v := vs[len(vs)-1]
+		if len(vs) > 1 && (k == "endpoint" || k == "region") {
+			return opts, bad("setting " + k + " is repeated")
+		}
 		switch k {
 		case "endpoint":
 			if opts.Endpoint != "" {

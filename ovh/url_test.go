@@ -27,6 +27,8 @@ func TestOptionsFromURL(t *testing.T) {
 		{url: "ovh://ovh-eu/path", bad: true},
 		{url: "ovh://ovh-eu:443", bad: true},
 		{url: "ovh://key:secret@ovh-eu", bad: true},
+		{url: "ovh://ovh-eu?region=eu&region=us", bad: true},
+		{url: "ovh://?endpoint=https://a/1.0&endpoint=https://b/1.0", bad: true},
 	}
 	for _, c := range cases {
 		u, err := url.Parse(c.url)
