@@ -399,25 +399,7 @@ func jsonStrings(raw []byte) []string {
 	if json.Unmarshal(raw, &v) != nil {
 		return nil
 	}
-	var out []string
-	var walk func(v any)
-	walk = func(v any) {
-		switch v := v.(type) {
-		case string:
-			out = append(out, v)
-		case map[string]any:
-			for k, x := range v {
-				out = append(out, k)
-				walk(x)
-			}
-		case []any:
-			for _, x := range v {
-				walk(x)
-			}
-		}
-	}
-	walk(v)
-	return out
+	return valueStrings(v)
 }
 
 // FuzzOutscaleConfig updates a profile of an existing config.json.
@@ -601,8 +583,9 @@ func yamlDocs(b []byte) ([]any, error) {
 	}
 }
 
-// yamlStrings returns every string in a decoded YAML value, keys included.
-func yamlStrings(v any) []string {
+// valueStrings returns every string in a decoded JSON or YAML value, keys
+// included.
+func valueStrings(v any) []string {
 	var out []string
 	var walk func(v any)
 	walk = func(v any) {
@@ -834,10 +817,10 @@ func FuzzCloudsYAML(f *testing.F) {
 		if gotEntry["auth_type"] != authType || !reflect.DeepEqual(gotEntry["auth"], want) {
 			t.Fatalf("entry %q: auth_type %v, auth %#v; want %v, %#v\n%s", name, gotEntry["auth_type"], gotEntry["auth"], authType, want, out)
 		}
-		if distinct(secret, string(old), name) && !slices.ContainsFunc(append(yamlStrings(want), authType, "RegionOne", ovhSettings[iam.SettingRegion]),
+		if distinct(secret, string(old), name) && !slices.ContainsFunc(append(valueStrings(want), authType, "RegionOne", ovhSettings[iam.SettingRegion]),
 			func(s string) bool { return s != secret && strings.Contains(s, secret) }) {
 			n := 0
-			for _, s := range yamlStrings(got) {
+			for _, s := range valueStrings(got) {
 				if strings.Contains(s, secret) {
 					n++
 				}
